@@ -1,0 +1,68 @@
+"""The ``exactgeo`` command line: ``fit``, ``construct``, ``prove``.
+
+User mistakes print one line ``exactgeo: error: ...`` and exit with status 2.
+Each subcommand's work lives beside the concept it drives; this module only parses.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (argparse prints usage too; keep it short)
+        print(f"exactgeo: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="exactgeo", description="Exact geometry of neural networks.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, required=True)
+
+    fit = sub.add_parser("fit", help="fit a network as a certified Lasso over geometric features")
+    fit.add_argument("data", help="CSV: feature columns then a target column, or a bundled "
+                                  "dataset name such as 'spiral'")
+    fit.add_argument("--model", choices=["relu", "abs"], default="relu")
+    fit.add_argument("--depth", type=int, default=2)
+    fit.add_argument("--reg", choices=["l2", "l1"], default="l1")
+    fit.add_argument("--no-bias", action="store_true")
+    g = fit.add_mutually_exclusive_group(required=True)
+    g.add_argument("--beta", type=str, help="regularization β > 0 (a number or p/q)")
+    g.add_argument("--min-norm", action="store_true", help="β → 0: minimum-ℓ1 interpolation")
+    fit.add_argument("--exact", action="store_true", help="exact rational KKT certificate")
+    fit.add_argument("--certify", action="store_true", help="global network certificate")
+    fit.add_argument("--colgen", action="store_true", help="column generation until certified")
+    fit.add_argument("--samples", type=int, default=2000, help="sampled oracle size (d >= 3)")
+    fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--json", action="store_true")
+
+    con = sub.add_parser("construct", help="explicit minimizer of a deep ReLU net on clustered data")
+    con.add_argument("data", help="CSV: feature columns then a label column, or a bundled name")
+    con.add_argument("--layers", type=int, required=True)
+    con.add_argument("--exact", action="store_true")
+    con.add_argument("--json", action="store_true")
+
+    pr = sub.add_parser("prove", help="verify the theorems in proofs/ symbolically and exactly")
+    pr.add_argument("names", nargs="*", help="theorem names (default: all)")
+    pr.add_argument("--json", action="store_true")
+    pr.add_argument("--list", action="store_true", help="list theorem names and exit")
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "prove":
+            from proofs.runner import cli_prove as run
+        elif args.command == "fit":
+            from .fitting import cli_fit as run
+        else:
+            from .minimizers.cli import cli_construct as run
+        return run(args)
+    except (ValueError, TypeError, FileNotFoundError, MemoryError) as exc:
+        print(f"exactgeo: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

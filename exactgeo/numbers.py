@@ -1,0 +1,265 @@
+"""Exact scalars: one interface over Fraction, sympy Rational and python-flint fmpq.
+
+exactgeo keeps exact values as :class:`fractions.Fraction` inside numpy object
+arrays (they mix freely with numpy indexing and with sympy), and hands them to
+python-flint (``fmpq_mat``) for fast exact linear algebra.
+
+Every binary float *is* a rational, so float data converts exactly:
+
+>>> from exactgeo.numbers import to_fraction, as_exact_array, fraction_str
+>>> to_fraction(0.5), to_fraction("1/3"), to_fraction(3)
+(Fraction(1, 2), Fraction(1, 3), Fraction(3, 1))
+>>> to_fraction(0.1) == Fraction(3602879701896397, 36028797018963968)
+True
+>>> as_exact_array([[1, "1/2"], [0.25, 2]])[0, 1]
+Fraction(1, 2)
+>>> fraction_str(Fraction(-3, 4))
+'-3/4'
+"""
+from __future__ import annotations
+
+import math
+import numbers as _abc
+from fractions import Fraction
+
+import numpy as np
+
+__all__ = [
+    "Fraction", "is_exact_scalar", "is_exact", "to_fraction", "as_exact_array",
+    "as_float_array", "as_array", "fraction_str", "parse_fraction_str",
+    "to_fmpq_mat", "from_fmpq_mat", "exact_solve", "exact_rank", "exact_det",
+    "exact_inv", "to_float",
+]
+
+
+def _flint_types():
+    try:
+        import flint
+    except ImportError:  # pragma: no cover - python-flint is a core dependency
+        return ()
+    return (flint.fmpq, flint.fmpz)
+
+
+def _sympy_rational(x) -> bool:
+    mod = type(x).__module__
+    if not mod.startswith("sympy"):
+        return False
+    return bool(getattr(x, "is_Rational", False))
+
+
+def is_exact_scalar(x) -> bool:
+    """True for int, Fraction, sympy Rational/Integer, flint fmpq/fmpz (not bool, not float)."""
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    if isinstance(x, (int, np.integer, Fraction)):
+        return True
+    if _flint_types() and isinstance(x, _flint_types()):
+        return True
+    return _sympy_rational(x)
+
+
+def _is_float_scalar(x) -> bool:
+    return isinstance(x, (float, np.floating))
+
+
+def to_fraction(x, name: str = "value") -> Fraction:
+    """Convert one scalar to :class:`Fraction` exactly.
+
+    Accepts int, Fraction, float (exactly, via its binary value), sympy Rational,
+    flint fmpq/fmpz and strings such as ``"1/3"``, ``"-2"`` or ``"0.125"``.
+    NaN/inf, bools and non-numeric strings raise ValueError/TypeError naming ``name``.
+    """
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected a number, got bool {x!r}")
+    if isinstance(x, (int, np.integer)):
+        return Fraction(int(x))
+    if _is_float_scalar(x):
+        if not math.isfinite(x):
+            raise ValueError(f"{name}: expected a finite number, got {x!r}")
+        return Fraction(float(x))
+    if isinstance(x, str):
+        return parse_fraction_str(x, name)
+    flint_types = _flint_types()
+    if flint_types and isinstance(x, flint_types):
+        if isinstance(x, flint_types[1]):
+            return Fraction(int(x))
+        return Fraction(int(x.p), int(x.q))
+    if _sympy_rational(x):
+        return Fraction(int(x.p), int(x.q))
+    if isinstance(x, _abc.Rational):
+        return Fraction(x.numerator, x.denominator)
+    raise TypeError(f"{name}: expected an int, float, Fraction, sympy Rational, fmpq "
+                    f"or a string like '1/3', got {type(x).__name__} {x!r}")
+
+
+def parse_fraction_str(s: str, name: str = "value") -> Fraction:
+    """Parse ``"p/q"``, an integer or a decimal string exactly."""
+    try:
+        return Fraction(s.strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"{name}: expected a number such as '3', '-1/3' or '0.25', "
+                         f"got {s!r}") from None
+
+
+def fraction_str(q) -> str:
+    """``"p/q"`` (or ``"p"`` for integers) — the JSON form of an exact value."""
+    q = to_fraction(q)
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def to_float(q) -> float:
+    """Nearest float of an exact scalar (or a float unchanged)."""
+    return float(to_fraction(q)) if not _is_float_scalar(q) else float(q)
+
+
+def _iter_leaves(a):
+    if isinstance(a, np.ndarray):
+        yield from a.flat
+    elif isinstance(a, (list, tuple)):
+        for item in a:
+            yield from _iter_leaves(item)
+    else:
+        yield a
+
+
+def is_exact(a) -> bool:
+    """True if ``a`` (scalar, list or array) holds exact values only and at least one
+    non-int exact value, or is an object array of exact values.
+
+    Plain int data (e.g. ``np.array([[1, 2]])``) is treated as float data, so that
+    integer-valued user arrays take the fast float path; wrap them in Fraction to
+    ask for exact arithmetic.
+    """
+    if isinstance(a, np.ndarray) and a.dtype != object:
+        return False
+    leaves = list(_iter_leaves(a))
+    if not leaves or not all(is_exact_scalar(v) for v in leaves):
+        return False
+    if isinstance(a, np.ndarray):
+        return True
+    return any(not isinstance(v, (int, np.integer)) for v in leaves)
+
+
+def as_exact_array(a, name: str = "array") -> np.ndarray:
+    """Object array of Fractions, converted exactly (floats by their binary value)."""
+    arr = np.asarray(a, dtype=object) if not isinstance(a, np.ndarray) else a
+    if arr.dtype != object:
+        if arr.dtype.kind not in "iuf":
+            raise TypeError(f"{name}: expected numbers, got dtype {arr.dtype}")
+        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name}: expected finite numbers, got NaN or inf")
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        out[idx] = to_fraction(v, name)
+    return out
+
+
+def as_float_array(a, name: str = "array") -> np.ndarray:
+    """float64 array; raises on NaN/inf, non-numeric and ragged input."""
+    try:
+        arr = np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: expected a numeric array, got {type(a).__name__}") from None
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name}: expected finite numbers, got NaN or inf")
+    return arr
+
+
+def as_array(a, name: str = "array"):
+    """Return ``(array, exact)``: an object array of Fractions if ``a`` is exact,
+    else a finite float64 array. Mixing floats with exact values is an error.
+
+    >>> as_array([Fraction(1, 2), 1])[1], as_array([0.5, 1.0])[1]
+    (True, False)
+    """
+    if isinstance(a, np.ndarray) and a.dtype != object:
+        if a.dtype.kind not in "iuf":
+            raise TypeError(f"{name}: expected a numeric array, got dtype {a.dtype}")
+        return as_float_array(a, name), False
+    leaves = list(_iter_leaves(a))
+    kinds = set()
+    for v in leaves:
+        if is_exact_scalar(v):
+            kinds.add("int" if isinstance(v, (int, np.integer)) else "exact")
+        elif _is_float_scalar(v):
+            kinds.add("float")
+        elif isinstance(v, str):
+            raise TypeError(f"{name}: expected numbers, got the string {v!r}; "
+                            "convert strings with exactgeo.numbers.as_exact_array")
+        else:
+            raise TypeError(f"{name}: expected numbers, got {type(v).__name__} {v!r}")
+    if {"exact", "float"} <= kinds:
+        raise TypeError(f"{name}: mixes exact values (Fraction/Rational/fmpq) with floats; "
+                        "convert all entries with exactgeo.numbers.as_exact_array or to float")
+    if "exact" in kinds or (isinstance(a, np.ndarray) and kinds == {"int"}):
+        return as_exact_array(a, name), True
+    return as_float_array(a, name), False
+
+
+# ---------------------------------------------------------------- flint bridge
+
+def to_fmpq_mat(a):
+    """2-D exact array (anything :func:`as_exact_array` takes) → ``flint.fmpq_mat``."""
+    import flint
+    arr = as_exact_array(a)
+    if arr.ndim != 2:
+        raise ValueError(f"expected a 2-D matrix, got shape {arr.shape}")
+    m, n = arr.shape
+    M = flint.fmpq_mat(m, n)
+    for i in range(m):
+        for j in range(n):
+            q = arr[i, j]
+            M[i, j] = flint.fmpq(q.numerator, q.denominator)
+    return M
+
+
+def from_fmpq_mat(M) -> np.ndarray:
+    """``flint.fmpq_mat`` → object array of Fractions."""
+    out = np.empty((M.nrows(), M.ncols()), dtype=object)
+    for i in range(M.nrows()):
+        for j in range(M.ncols()):
+            q = M[i, j]
+            out[i, j] = Fraction(int(q.p), int(q.q))
+    return out
+
+
+def exact_det(a) -> Fraction:
+    """Exact determinant of a square exact matrix.
+
+    >>> exact_det([[Fraction(1, 2), 1], [1, 4]])
+    Fraction(1, 1)
+    """
+    M = to_fmpq_mat(a)
+    if M.nrows() != M.ncols():
+        raise ValueError(f"det: expected a square matrix, got {M.nrows()}x{M.ncols()}")
+    return to_fraction(M.det())
+
+
+def exact_rank(a) -> int:
+    """Exact rank over ℚ."""
+    M = to_fmpq_mat(a)
+    return int(M.rref()[1])
+
+
+def exact_solve(a, b) -> np.ndarray:
+    """Solve ``a x = b`` over ℚ for square nonsingular ``a``; ``b`` 1-D or 2-D."""
+    b_arr = as_exact_array(b)
+    vec = b_arr.ndim == 1
+    B = to_fmpq_mat(b_arr.reshape(-1, 1) if vec else b_arr)
+    A = to_fmpq_mat(a)
+    if A.nrows() != A.ncols():
+        raise ValueError(f"solve: expected a square matrix, got {A.nrows()}x{A.ncols()}")
+    if A.det() == 0:
+        raise ValueError("solve: the matrix is singular over Q")
+    X = from_fmpq_mat(A.solve(B))
+    return X[:, 0] if vec else X
+
+
+def exact_inv(a) -> np.ndarray:
+    """Exact inverse over ℚ."""
+    A = to_fmpq_mat(a)
+    if A.nrows() != A.ncols() or A.det() == 0:
+        raise ValueError("inv: expected a square nonsingular matrix")
+    return from_fmpq_mat(A.inv())
