@@ -1,12 +1,66 @@
-"""Argument checks shared by the GA functions."""
+"""Argument checks shared by the GA functions.
+
+Exactness rule: an argument is *exact* if :func:`exactgeo.numbers.as_array` says so
+(Fraction / sympy Rational / fmpq entries, or an object array of ints), *float* if it
+holds floats, and *neutral* if it holds plain ints only (a Python int, a list of ints,
+an integer-dtype array). Neutral arguments follow the others; if every argument is
+neutral the float path is taken. Mixing an exact with a float argument is a TypeError
+naming both.
+"""
 from __future__ import annotations
 
 import numpy as np
 
-from ..numbers import as_array
+from ..numbers import as_array, as_exact_array, as_float_array
 
 
-def as_vectors(V, name: str, min_ndim: int = 2):
+def _is_neutral(a) -> bool:
+    if isinstance(a, (bool, np.bool_)):
+        return False
+    if isinstance(a, (int, np.integer)):
+        return True
+    if isinstance(a, np.ndarray):
+        return a.dtype.kind in "iu"
+    if isinstance(a, (list, tuple)):
+        return len(a) > 0 and all(_is_neutral(x) for x in a)
+    return False
+
+
+def coerce(**named):
+    """Convert keyword arguments to arrays in one common mode.
+
+    Returns ``(arrays, exact)`` with ``arrays`` in the order given.
+
+    >>> from fractions import Fraction as F
+    >>> (x, b), exact = coerce(x=[F(1, 2), 1], b=0)
+    >>> exact, b[()]
+    (True, Fraction(0, 1))
+    """
+    conv = {}
+    modes = {}
+    for name, a in named.items():
+        arr, exact = as_array(a, name)
+        conv[name] = arr
+        if not _is_neutral(a):
+            modes[name] = exact
+    exact_names = [n for n, e in modes.items() if e]
+    float_names = [n for n, e in modes.items() if not e]
+    if exact_names and float_names:
+        raise TypeError(f"{exact_names[0]} is exact (Fraction/Rational/fmpq) but "
+                        f"{float_names[0]} is float; expected all arguments exact or all "
+                        "float (convert with exactgeo.numbers.as_exact_array)")
+    exact = bool(exact_names)
+    out = []
+    for name, arr in conv.items():
+        if exact and arr.dtype != object:
+            arr = as_exact_array(arr, name)
+        elif not exact and arr.dtype == object:
+            arr = as_float_array(arr.astype(np.float64), name)
+        out.append(arr)
+    return out, exact
+
+
+def as_vectors(V, name: str = "V", min_ndim: int = 2):
     """Return ``(array, exact)`` for a stack of row vectors of shape (..., k, d)."""
     arr, exact = as_array(V, name)
     if arr.ndim < min_ndim:
@@ -15,3 +69,22 @@ def as_vectors(V, name: str, min_ndim: int = 2):
     if arr.shape[-1] < 1:
         raise ValueError(f"{name}: expected dimension d >= 1, got shape {arr.shape}")
     return arr, exact
+
+
+def check_last(arr, name: str, d: int, what: str = "vectors"):
+    """Require ``arr.shape[-1] == d``."""
+    if np.ndim(arr) < 1 or np.shape(arr)[-1] != d:
+        raise ValueError(f"{name}: expected {what} of length d={d} in the last axis, "
+                         f"got shape {np.shape(arr)}")
+
+
+def flat_batch(V):
+    """(..., k, d) float array → C-contiguous (B, k, d) and the leading shape."""
+    lead = V.shape[:-2]
+    B = int(np.prod(lead, dtype=np.int64))
+    return np.ascontiguousarray(V.reshape((B,) + V.shape[-2:]), dtype=np.float64), lead
+
+
+def scalar_out(arr):
+    """0-d result → scalar (Fraction or float64); otherwise the array."""
+    return arr[()] if arr.ndim == 0 else arr

@@ -1,13 +1,19 @@
-"""Wedge products as Plücker coordinates, in clifford's blade order."""
+"""Wedge products as Plücker coordinates, in clifford's blade order.
+
+The Plücker coordinates of v_1∧…∧v_k (rows of V ∈ ℝ^{k×d}) are the k×k minors
+det V[:, S] for the index sets S = ``blade_indices(d, k)`` (lexicographic, which is
+clifford's order inside one grade): v_1∧…∧v_k = Σ_S det V[:, S] e_S.
+"""
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import lru_cache
 from itertools import combinations
+from math import comb
 
 import numpy as np
 
-from ._exact import det_fraction
-from ._validate import as_vectors
+from ._validate import as_vectors, flat_batch
 
 
 @lru_cache(maxsize=None)
@@ -20,23 +26,123 @@ def blade_indices(d: int, k: int) -> tuple[tuple[int, ...], ...]:
     return tuple(combinations(range(d), k))
 
 
-def exact_minors(V, combos, signs) -> np.ndarray:
-    """Exact signed minors: out[..., m] = signs[m]·det(V[..., :, combos[m]])."""
-    out = np.empty(V.shape[:-2] + (len(combos),), dtype=object)
-    for idx in np.ndindex(V.shape[:-2]):
-        rows = V[idx]
-        for m, (cols, s) in enumerate(zip(combos, signs)):
-            out[idx + (m,)] = s * det_fraction([[r[c] for c in cols] for r in rows])
-    return out
+@lru_cache(maxsize=None)
+def blade_position(d: int, k: int) -> dict:
+    """Map index tuple → position in ``blade_indices(d, k)``."""
+    return {S: m for m, S in enumerate(blade_indices(d, k))}
 
 
-def float_minors(V, combos, signs) -> np.ndarray:
-    from .kernels import minors_kernel
+@lru_cache(maxsize=None)
+def exterior_tables(d: int, k: int):
+    """Index tables of the incremental recursion grade j → j+1, j = 1 … k−1.
+
+    Returns ``(src, col, sgn, start, count, width)``: for step s (grade s+1 → s+2) and
+    target blade t (position in grade s+2), term p has source position ``src`` in
+    grade s+1, column ``col`` = T[p] and sign (−1)^{(s+1)−p}, at flat entry
+    ``start[s] + t·width[s] + p``.
+    """
+    src, col, sgn, start, count, width = [], [], [], [], [], []
+    for j in range(1, k):
+        pos = blade_position(d, j)
+        start.append(len(src))
+        targets = blade_indices(d, j + 1)
+        count.append(len(targets))
+        width.append(j + 1)
+        for T in targets:
+            for p in range(j + 1):
+                src.append(pos[T[:p] + T[p + 1:]])
+                col.append(T[p])
+                sgn.append(1.0 if (j - p) % 2 == 0 else -1.0)
+    as_i = lambda a: np.asarray(a, dtype=np.int64)  # noqa: E731
+    return (as_i(src), as_i(col), np.asarray(sgn, dtype=np.float64),
+            as_i(start), as_i(count), as_i(width))
+
+
+def exact_exterior(V) -> np.ndarray:
+    """Exact Plücker coordinates of object array V (..., k, d) → (..., C(d, k)).
+
+    Same recursion as the float kernel, vectorised over the batch on object arrays
+    (division-free, so Fractions stay exact).
+    """
+    k, d = V.shape[-2:]
     lead = V.shape[:-2]
-    flat = np.ascontiguousarray(V.reshape((-1,) + V.shape[-2:]))
-    out = minors_kernel(flat, np.asarray(combos, dtype=np.int64).reshape(len(combos), -1),
-                        np.asarray(signs, dtype=np.float64))
-    return out.reshape(lead + (len(combos),))
+    if k == 0:
+        out = np.empty(lead + (1,), dtype=object)
+        out[...] = Fraction(1)
+        return out
+    cur = V[..., 0, :]
+    src, col, sgn, start, count, width = exterior_tables(d, k)
+    for s in range(k - 1):
+        w = int(width[s])
+        n = int(count[s])
+        sl = slice(int(start[s]), int(start[s]) + n * w)
+        S = src[sl].reshape(n, w)
+        C = col[sl].reshape(n, w)
+        G = sgn[sl].reshape(n, w).astype(int)
+        v = V[..., s + 1, :]
+        terms = cur[..., S] * v[..., C]
+        nxt = np.where(G > 0, terms, -terms).sum(axis=-1)
+        cur = nxt
+    return np.asarray(cur, dtype=object).reshape(lead + (comb(d, k),))
+
+
+def _float_cost(d: int, k: int):
+    rec = sum(comb(d, j + 1) * (j + 1) for j in range(1, k))
+    lu = comb(d, k) * max(k, 1) ** 3 / 3
+    return rec, lu
+
+
+def float_exterior(V, perm=None, signs=None) -> np.ndarray:
+    """Float Plücker coordinates (numba); optional output permutation and signs
+    (``out[..., perm[m]] = signs[m]·coord[m]``, used for the Hodge dual / cross)."""
+    from . import kernels as K
+    k, d = V.shape[-2:]
+    flat, lead = flat_batch(V)
+    B = flat.shape[0]
+    m = comb(d, k)
+    out = np.empty((B, m))
+    if perm is None:
+        perm = np.arange(m, dtype=np.int64)
+        signs = np.ones(m)
+        identity = True
+    else:
+        perm = np.asarray(perm, dtype=np.int64)
+        signs = np.asarray(signs, dtype=np.float64)
+        identity = False
+    if k == 0:
+        out[:] = 1.0
+    elif k == 1:
+        out[:, perm] = flat[:, 0, :] * signs
+    elif k == 2 and d == 3 and not identity and tuple(perm) == (2, 1, 0) \
+            and tuple(signs) == (1.0, -1.0, 1.0):
+        K.cross3_kernel(flat, out)
+    elif k == 2:
+        I, J = _pair_tables(d)
+        if identity:
+            K.wedge2_kernel(flat, I, J, out)
+        else:
+            tmp = np.empty((B, m))
+            K.wedge2_kernel(flat, I, J, tmp)
+            out[:, perm] = tmp * signs
+    else:
+        rec, lu = _float_cost(d, k)
+        if rec <= 4 * lu:
+            src, col, sgn, start, count, width = exterior_tables(d, k)
+            K.exterior_kernel(flat, src, col, sgn, start, count, width, signs, perm, out)
+        else:
+            combos = np.asarray(blade_indices(d, k), dtype=np.int64).reshape(m, k)
+            inv = np.empty(m, dtype=np.int64)
+            inv[perm] = np.arange(m)
+            # minors_kernel writes position m' = perm[m]; reorder the combos accordingly
+            K.minors_kernel(flat, combos[inv], signs[inv], out)
+    return out.reshape(lead + (m,))
+
+
+@lru_cache(maxsize=None)
+def _pair_tables(d: int):
+    pairs = blade_indices(d, 2)
+    return (np.asarray([p[0] for p in pairs], dtype=np.int64),
+            np.asarray([p[1] for p in pairs], dtype=np.int64))
 
 
 def wedge(V):
@@ -57,6 +163,4 @@ def wedge(V):
     if k > d:
         raise ValueError(f"V: cannot wedge k={k} vectors in R^{d}; expected k <= d "
                          f"(shape (..., k, d), got {V.shape})")
-    combos = blade_indices(d, k)
-    signs = (1,) * len(combos)
-    return exact_minors(V, combos, signs) if exact else float_minors(V, combos, signs)
+    return exact_exterior(V) if exact else float_exterior(V)

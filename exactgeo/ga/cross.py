@@ -2,22 +2,16 @@
 
 Convention: ⟨×(V), x⟩ = det[v_1; …; v_{d−1}; x] with x as the **last** row, so
 ×(V)_k = (−1)^{d+k} det V^{(k)} (1-based) and ×(e_1, …, e_{d−1}) = +e_d.
+Equivalently ×(V) = ⋆(v_1∧…∧v_{d−1}) (:func:`exactgeo.ga.hodge.hodge_dual`) =
+clifford's ``B.right_complement()``; clifford's ``B.dual()`` is (−1)^{d−1}·×(V).
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
-from .blades import exact_minors, float_minors
+from .blades import exact_exterior, float_exterior
+from .hodge import hodge_layout
 from ._validate import as_vectors
-
-
-@lru_cache(maxsize=None)
-def _cofactor_layout(d: int):
-    combos = tuple(tuple(j for j in range(d) if j != k) for k in range(d))
-    signs = tuple((-1) ** (d + k + 1) for k in range(d))  # k 0-based → (−1)^{d+(k+1)}
-    return combos, signs
 
 
 def cross(V):
@@ -36,5 +30,11 @@ def cross(V):
     if k != d - 1:
         raise ValueError(f"V: the cross product takes d-1 vectors in R^d, got {k} vectors "
                          f"in R^{d} (shape {V.shape}); expected shape (..., {d - 1}, {d})")
-    combos, signs = _cofactor_layout(d)
-    return exact_minors(V, combos, signs) if exact else float_minors(V, combos, signs)
+    perm, signs = hodge_layout(d, d - 1)
+    if not exact:
+        return float_exterior(V, perm, signs)
+    A = exact_exterior(V)
+    out = np.empty(A.shape, dtype=object)
+    for i, (p, s) in enumerate(zip(perm, signs)):
+        out[..., p] = A[..., i] if s > 0 else -A[..., i]
+    return out

@@ -1,0 +1,97 @@
+"""Bridge to the ``clifford`` package (imported lazily; Euclidean Cl(d)).
+
+Plücker coordinates of grade k (``blade_indices(d, k)`` order) are the grade-k
+part of a clifford multivector's ``.value`` in ``Cl(d)``'s canonical layout.
+Correspondence of clifford's dualities with :func:`exactgeo.ga.hodge.hodge_dual`
+(⋆) for a k-vector B — see :func:`exactgeo.ga.hodge.clifford_sign`:
+``B.right_complement() = ⋆B``, ``B.left_complement() = (−1)^{k(d−k)}⋆B``,
+``B.dual() = (−1)^{d(d−1)/2+k(k−1)/2}⋆B``; for k = d − 1 this is THEORY §0's table
+(right_complement = ×(V), dual = (−1)^{d−1}×(V)).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from math import comb
+
+import numpy as np
+
+from ..numbers import as_array
+
+
+@lru_cache(maxsize=None)
+def clifford_layout(d: int):
+    """clifford's Euclidean ``Cl(d)`` layout (cached)."""
+    import clifford
+    layout, _ = clifford.Cl(d)
+    return layout
+
+
+@lru_cache(maxsize=None)
+def grade_slots(d: int, k: int) -> np.ndarray:
+    """Positions in a Cl(d) ``.value`` of the grade-k blades, in ``blade_indices`` order."""
+    from .blades import blade_indices
+    layout = clifford_layout(d)
+    pos = {tuple(i - 1 for i in t): n for n, t in enumerate(layout.bladeTupList)}
+    return np.asarray([pos[S] for S in blade_indices(d, k)], dtype=np.int64)
+
+
+def _check_dk(d, k):
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
+        raise ValueError(f"d: expected a positive int dimension, got {d!r}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= d:
+        raise ValueError(f"grade: expected an int with 0 <= grade <= d={d}, got {k!r}")
+
+
+def to_clifford(coords, d: int, grade: int):
+    """Grade-k Plücker coordinates (..., C(d, k)) → clifford MultiVector (no batch
+    axes) or ``clifford.MVArray`` of the batch shape. Exact values become floats.
+
+    >>> mv = to_clifford([1., 2., 3.], 3, 2)
+    >>> from_clifford(mv, 2).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    _check_dk(d, grade)
+    arr, exact = as_array(coords, "coords")
+    m = comb(d, grade)
+    if arr.ndim < 1 or arr.shape[-1] != m:
+        raise ValueError(f"coords: expected grade-{grade} coordinates of shape (..., {m}) "
+                         f"for d={d}, got shape {arr.shape}")
+    arr = arr.astype(np.float64)
+    layout = clifford_layout(d)
+    slots = grade_slots(d, grade)
+    vals = np.zeros(arr.shape[:-1] + (layout.gaDims,))
+    vals[..., slots] = arr
+    if arr.ndim == 1:
+        return layout.MultiVector(vals)
+    import clifford
+    return clifford.MVArray.from_value_array(layout, vals)
+
+
+def from_clifford(mv, grade: int) -> np.ndarray:
+    """Grade-k coordinates (..., C(d, k)) of a clifford MultiVector / MVArray / sequence
+    of MultiVectors (other grades are ignored).
+
+    >>> import clifford
+    >>> layout, blades = clifford.Cl(3)
+    >>> from_clifford(blades['e1'] ^ blades['e2'], 2).tolist()
+    [1.0, 0.0, 0.0]
+    """
+    import clifford
+    if isinstance(mv, clifford.MultiVector):
+        layout = mv.layout
+        vals = np.asarray(mv.value, dtype=np.float64)
+    else:
+        items = list(np.asarray(mv, dtype=object).flat)
+        shape = np.shape(np.asarray(mv, dtype=object))
+        if not items or not all(isinstance(x, clifford.MultiVector) for x in items):
+            raise TypeError(f"mv: expected a clifford MultiVector or an array of them, "
+                            f"got {type(mv).__name__}")
+        layout = items[0].layout
+        vals = np.stack([x.value for x in items]).astype(np.float64)
+        vals = vals.reshape(shape + (layout.gaDims,))
+    d = int(layout.dims)
+    if list(np.asarray(layout.sig)) != [1] * d:
+        raise ValueError(f"mv: expected a Euclidean Cl(d) multivector, got signature "
+                         f"{list(layout.sig)}")
+    _check_dk(d, grade)
+    return vals[..., grade_slots(d, grade)]
