@@ -27,7 +27,7 @@ forward pass over all samples — it is 0 by verification, not by assumption.
 >>> X = np.array([[0, 0, 0.1], [0.1, 0, 0], [2, 0, 0], [2, 0.1, 0], [0, 2, 0], [0, 2, 0.1]])
 >>> res = construct_minimizer(X, [0, 0, 1, 1, 2, 2], layers=3, exact=True)
 >>> res.cost_exact, round(res.kappa, 4)
-(Fraction(0, 1), 0.0612)
+(Fraction(0, 1), 0.0506)
 """
 from __future__ import annotations
 
@@ -257,7 +257,7 @@ def cluster_geometry(data: ClusterData) -> Geometry:
     delta = math.sqrt(float(delta2))
     h = np.sqrt(np.array([float(x) for x in h2]))
     jmin = int(np.argmin(h))
-    kappa = delta / h[jmin]
+    kappa = float(delta / h[jmin])
     return Geometry(v=vs, h2=h2, h=h, delta2=delta2, delta=delta, kappa=kappa,
                     delta_class=int(data.cls[i]), hmin_class=jmin)
 

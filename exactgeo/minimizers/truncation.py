@@ -10,7 +10,7 @@ Points are **columns**: ``x`` has shape (Q,) or (Q, N) (THEORY §4 convention).
 >>> from exactgeo.numbers import as_exact_array
 >>> W = as_exact_array([[1, 0], [1, 1]]); b = as_exact_array([0, -1])
 >>> truncate(W, b, as_exact_array([-2, 5])).tolist()
-[Fraction(0, 1), Fraction(1, 1)]
+[Fraction(0, 1), Fraction(3, 1)]
 >>> apex(W, b).tolist()
 [Fraction(0, 1), Fraction(1, 1)]
 """
