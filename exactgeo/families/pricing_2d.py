@@ -1,0 +1,181 @@
+"""Exact ℓ2 pricing in the plane by angular sectors (THEORY §2.5).
+
+For unit directions u ∈ S¹ the lines {u : x_iᵀu = 0} cut the circle into chambers;
+on a closed chamber C the feature σ(Xu) is linear, rᵀσ(Xu) = g_Cᵀu with
+g_C = Σ_{x_iᵀu>0} r_i x_i (relu) or Σ_i sign(x_iᵀu) r_i x_i (abs). The maximum of
+g_Cᵀu over the arc is ‖g_C‖ if g_C lies in the closed cone of C, else the larger
+endpoint value (g·u(φ) is unimodal on an arc). Rays are sorted exactly (half-plane,
+then cotangent), the chambers are walked counter-clockwise updating g_C by one
+term per crossed sample, and all comparisons are made on squares of integers, so
+the result S² is an exact rational. With biases the supremum over c is attained at
+an anchor c = −x_jᵀu (this needs 𝟙ᵀr = 0, THEORY §2.4), so the no-bias problem is
+solved for every shifted data set X − 𝟙x_jᵀ.
+
+Floats run the same walk in float64 (sorting by atan2).
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from ._geometry import integer_scale, primitive
+from .base import Atom, Pricing, _common_denominator
+
+
+def _angle_key_exact(a, b):
+    if b > 0 or (b == 0 and a > 0):
+        half = 0
+    else:
+        half, a, b = 1, -a, -b
+    if b == 0:
+        return (half, 0, 0)
+    return (half, 1, -Fraction(a, b))
+
+
+def _sectors(Ys, idx, w, relu: bool, exact: bool):
+    """Best (q_num, q_den, direction, ray_points, t) over all chambers, where
+    q = q_num/q_den = (value of ±r)² in the scaled units; None if no nonzero row."""
+    rays = []
+    for k, (a, b) in enumerate(Ys):
+        # crossing ×(y) = (−b, a) counter-clockwise makes y inactive, −×(y) active
+        rays.append(((-b, a), k, -1))
+        rays.append(((b, -a), k, 1))
+    if not rays:
+        return None
+    if exact:
+        keyed = sorted(((_angle_key_exact(*v), v, k, s) for v, k, s in rays),
+                       key=lambda t: t[0])
+    else:
+        keyed = sorted((((math.atan2(v[1], v[0]) % (2 * math.pi)),), v, k, s)
+                       for v, k, s in rays)
+    groups = []           # [direction, [(k, s_after), ...]]
+    last = None
+    for key, v, k, s in keyed:
+        if key == last:
+            groups[-1][1].append((k, s))
+        else:
+            groups.append([v, [(k, s)]])
+            last = key
+    m = len(groups)
+    r0, r1 = groups[-1][0], groups[0][0]
+    cr = r0[0] * r1[1] - r0[1] * r1[0]
+    u0 = (r0[0] + r1[0], r0[1] + r1[1]) if cr > 0 else (-r0[1], r0[0])
+    zero = 0 if exact else 0.0
+    sgn = [1 if (a * u0[0] + b * u0[1]) > 0 else -1 for a, b in Ys]
+    g0 = g1 = zero
+    for k, (a, b) in enumerate(Ys):
+        if relu:
+            if sgn[k] > 0:
+                g0 += w[k] * a
+                g1 += w[k] * b
+        else:
+            g0 += sgn[k] * w[k] * a
+            g1 += sgn[k] * w[k] * b
+    best = None           # (qn, qd, dir, pts, t)
+    for gi in range(m):
+        rho, members = groups[gi]
+        for k, s_after in members:
+            if sgn[k] != s_after:
+                a, b = Ys[k]
+                f = (1 if s_after > 0 else -1) * (1 if relu else 2) * w[k]
+                g0 += f * a
+                g1 += f * b
+                sgn[k] = s_after
+        rho2 = groups[(gi + 1) % m][0]
+        crr = rho[0] * rho2[1] - rho[1] * rho2[0]
+        for t in (1, -1):
+            h0, h1 = t * g0, t * g1
+            if h0 == 0 and h1 == 0:
+                continue
+            inside = (rho[0] * h1 - rho[1] * h0) >= 0 and (
+                crr <= 0 or (h0 * rho2[1] - h1 * rho2[0]) >= 0)
+            if inside:
+                cand = [(h0 * h0 + h1 * h1, 1 if exact else 1.0, (h0, h1), None)]
+            else:
+                cand = []
+                for e, eg in ((rho, gi), (rho2, (gi + 1) % m)):
+                    p = h0 * e[0] + h1 * e[1]
+                    if p > 0:
+                        cand.append((p * p, e[0] * e[0] + e[1] * e[1], e, eg))
+            for qn, qd, v, eg in cand:
+                if best is None or qn * best[1] > best[0] * qd:
+                    pts = None if eg is None else sorted(idx[k] for k, _ in groups[eg][1])
+                    best = (qn, qd, v, pts, t)
+    return best
+
+
+def price_l2_2d(fam, X, r, exact: bool) -> Pricing:
+    """S(r) for the ℓ2 family in d = 2 (exact sectors; anchors with bias).
+
+    >>> from exactgeo.families import get_family
+    >>> fam = get_family("relu", reg="l2", bias=False)
+    >>> P = fam.price([[1.0, 0.0], [0.0, 1.0]], [0.1, 0.1])            # THEORY G1
+    >>> round(P.sup, 12), np.round(P.atom.u, 12).tolist()
+    (0.141421356237, [0.707106781187, 0.707106781187])
+    """
+    n = X.shape[0]
+    relu = fam.activation == "relu"
+    if exact:
+        Xint, Dd = integer_scale(X)
+        rn, R = _common_denominator(r)
+        Y = [(int(a), int(b)) for a, b in Xint]
+        w = [int(v) for v in rn]
+    else:
+        Xf = np.asarray(X, dtype=np.float64)
+        Y = [(float(a), float(b)) for a, b in Xf]
+        w = [float(v) for v in np.asarray(r, dtype=np.float64)]
+    anchors = range(n) if fam.bias else [None]
+    best = None
+    for j in anchors:
+        if j is None:
+            pairs = [(k, y) for k, y in enumerate(Y) if y[0] != 0 or y[1] != 0]
+        else:
+            xj = Y[j]
+            pairs = [(k, (y[0] - xj[0], y[1] - xj[1])) for k, y in enumerate(Y)]
+            pairs = [(k, y) for k, y in pairs if y[0] != 0 or y[1] != 0]
+        if not pairs:
+            continue
+        idx = [k for k, _ in pairs]
+        res = _sectors([y for _, y in pairs], idx, [w[k] for k in idx], relu, exact)
+        if res is None:
+            continue
+        if best is None or res[0] * best[1] > best[0] * res[1]:
+            best = res + (j,)
+    if best is None:   # all features vanish: S = 0, any neuron attains it
+        u = [1, 0] if exact else [1.0, 0.0]
+        atom = (fam.atom_from_direction(u, 0) if exact else
+                Atom(np.array(u, dtype=np.float64), 0.0))
+        return Pricing(0.0, atom, 1, "exact", 0, Fraction(0) if exact else None,
+                       Fraction(0) if exact else None)
+    qn, qd, v, pts, t, j = best
+    points = () if pts is None else (pts[0],)
+    if j is not None:
+        points = tuple(sorted(set((j,) + points)))
+    if exact:
+        S2 = Fraction(qn, qd * (R * Dd) ** 2)
+        c = Fraction(0) if j is None else -Fraction(v[0] * Xint[j][0] + v[1] * Xint[j][1], Dd)
+        sign = _dictionary_sign(fam, Xint, Dd, points, v, j) if pts is not None else 1
+        atom = fam.atom_from_direction(list(primitive(v)) if j is None else list(v), c,
+                                       points, (), sign)
+        return Pricing(math.sqrt(float(S2)), atom, t, "exact", 0, None, S2)
+    nv = math.hypot(v[0], v[1])
+    u = np.array([v[0] / nv, v[1] / nv])
+    c = 0.0 if j is None else -float(u @ Xf[j])
+    sign = _dictionary_sign(fam, Xf, 1.0, points, v, j) if pts is not None else 1
+    return Pricing(math.sqrt(qn / qd), Atom(u, c, None, points, (), sign), t, "exact")
+
+
+def _dictionary_sign(fam, Xs, Dd, points, v, j):
+    """±1 such that the atom is sign·×(spanning vectors) in the dictionary's order."""
+    if j is None:
+        a, b = Xs[points[0]][0], Xs[points[0]][1]
+        cr = (-b, a)                                  # ×(x_i)
+    else:
+        p, q = points[0], points[-1]
+        # ×((x_p,1),(x_q,1)) restricted to w: (y_p − y_q)... w = (Dd*(qy − py)... ) up to scale
+        # in scaled coordinates w = (p_y − q_y, q_x − p_x) · Dd
+        cr = (Xs[p][1] - Xs[q][1], Xs[q][0] - Xs[p][0])
+    dot = cr[0] * v[0] + cr[1] * v[1]
+    return 1 if dot > 0 else -1

@@ -1,0 +1,576 @@
+"""Two-layer ReLU / absolute-value neuron families (THEORY §2).
+
+One class, :class:`TwoLayerFamily`, covers both activations, both penalties
+(ℓ1 or ℓ2 on the inner weights) and both bias settings. Its finite dictionary
+(THEORY §2.3) is built from generalized cross products of *pool* vectors:
+
+========  ========================  ==========================================
+bias      pool                      atoms
+========  ========================  ==========================================
+no        x_i (+ e_k if axes)       ±×(V), V = d−1 pool vectors: W2, W1, W1+
+yes       (x_i, 1) (+ (e_k, 0))     ±×(Q̃), Q̃ = d pool vectors, ≥ 1 sample:
+                                    T (no axes) or B1+ (axes; in 2-D this is T
+                                    plus the axis-parallel lines through samples)
+========  ========================  ==========================================
+
+In d = 1 with bias this is R (ramps (x − x_j)_+, (x_j − x)_+; |x − x_j| for abs).
+Defaults: ``axes=True`` for ℓ1 (W1+ / B1+, the exact dictionaries), ``axes=False``
+for ℓ2 (W2 / T). In d ≥ 3 ``axes=True`` with bias takes every pool subset with
+at least one sample (B1+), for both penalties.
+
+Signs. For relu both ±×(V) are atoms (order: +, − per subset). For abs,
+φ(−u, −c) = |−(uᵀx + c)| = φ(u, c), so the two signs give the same column and only
++×(V) is kept; the Lasso coefficient z ∈ ℝ supplies the sign.
+
+Zero and duplicate columns. A subset whose cross product has w = 0 (dependent
+vectors) or whose feature vanishes on every sample is *zero*; a column equal to an
+earlier kept column is a *duplicate*. Both are dropped and counted (``n_zero``,
+``n_duplicate``); order is deterministic (lexicographic subsets of the pool, samples
+before axes). Duplicates are the same feature vector (not modulo constants).
+Exact mode compares exactly inside float hash buckets (key: the column rounded to
+1e−10 of the dictionary's largest entry), float mode merges columns with the same key.
+
+Exactness. Exact data (Fractions) gives exact columns, stored as integers (see
+:class:`~exactgeo.families.base.Dictionary`). ℓ1 columns are rational; exact ℓ2 atoms
+keep the primitive integer (w, b) and ``norm_sq`` = ‖w‖², the column being
+σ(Xw + b)/√norm_sq.
+
+>>> from fractions import Fraction as F
+>>> fam = TwoLayerFamily("relu", "l2", bias=False)
+>>> D = fam.dictionary([[F(1), F(0)], [F(0), F(1)]], exact=True)     # THEORY G1
+>>> [[int(v) for v in a.u] for a in D.atoms], [a.points for a in D.atoms], D.n_zero
+([[0, 1], [1, 0]], [(0,), (1,)], 2)
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from math import gcd
+from typing import Sequence
+
+import numpy as np
+
+from ..numbers import as_array, as_exact_array, is_exact_scalar, to_fraction
+from ._geometry import (combos_array, cross_rows, integer_scale, n_combos, primitive)
+from .base import Atom, Dictionary, Family, Pricing, _common_denominator
+
+_EXACT_BYTES = 56     # estimated bytes per exact matrix entry (Python int + pointer)
+_FLOAT_WORK = 4       # float work arrays of the dictionary's size during a build
+
+
+class _Build:
+    """Candidate hyperplanes of one data set (before σ, signs and filtering)."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+def _check_X(X, name="X"):
+    arr, exact = as_array(X, name)
+    if arr.ndim != 2:
+        raise ValueError(f"{name}: expected a 2-D array of shape (n, d) (rows are samples), "
+                         f"got shape {arr.shape}")
+    if arr.shape[0] < 1 or arr.shape[1] < 1:
+        raise ValueError(f"{name}: expected at least one sample and one feature, "
+                         f"got shape {arr.shape}")
+    return arr, exact
+
+
+class TwoLayerFamily(Family):
+    """Two-layer networks f(x) = ξ + Σ_j α_j σ(w_jᵀx + b_j) (THEORY §2.1).
+
+    Parameters: ``activation`` "relu" | "abs"; ``reg`` "l1" | "l2" (penalty on the
+    inner weights); ``bias`` (neuron biases + free intercept ξ); ``axes`` (add the
+    standard basis to the pool; default True for ℓ1, False for ℓ2).
+    """
+
+    depth = 2
+
+    def __init__(self, activation: str = "relu", reg: str = "l1", bias: bool = True,
+                 axes=None):
+        if activation not in ("relu", "abs"):
+            raise ValueError(f"model: expected 'relu' or 'abs', got {activation!r}")
+        if reg not in ("l1", "l2"):
+            raise ValueError(f"reg: expected 'l1' or 'l2', got {reg!r}")
+        self.activation = activation
+        self.reg = reg
+        self.bias = bool(bias)
+        self.axes = (reg == "l1") if axes is None else bool(axes)
+        self._cache = {}
+
+    def __repr__(self):
+        return (f"TwoLayerFamily({self.activation!r}, {self.reg!r}, bias={self.bias}, "
+                f"axes={self.axes})")
+
+    @property
+    def dictionary_name(self) -> str:
+        if self.bias:
+            return "B1+" if (self.axes and self.reg == "l1") else ("T+axes" if self.axes else "T")
+        if self.reg == "l2":
+            return "W2+axes" if self.axes else "W2"
+        return "W1+" if self.axes else "W1"
+
+    def exact_dictionary(self, d: int) -> bool:
+        """Is the Lasso over the finite dictionary equal to the network problem?"""
+        if d == 1:
+            return True
+        return self.reg == "l1" and self.axes
+
+    def oracle_kind(self, d: int) -> str:
+        """"exact" if :meth:`price` returns the true supremum in dimension d, else "sampled"."""
+        return "exact" if (self.reg == "l1" or d <= 2) else "sampled"
+
+    @property
+    def exact_oracle(self) -> bool:  # for d ≤ 2 always; ℓ1 in every d
+        return self.reg == "l1"
+
+    # ------------------------------------------------------------------ sizes
+
+    def _n_pool_axes(self, d):
+        return d if self.axes else 0
+
+    def _subset_size(self, d):
+        return d if self.bias else d - 1
+
+    def n_candidates(self, n: int, d: int) -> int:
+        """Number of pool subsets (one hyperplane each) before filtering."""
+        return n_combos(n, self._n_pool_axes(d), self._subset_size(d), self.bias)
+
+    def estimate_columns(self, n: int, d: int) -> int:
+        """Upper bound on the number of columns (both signs for relu, one for abs).
+
+        >>> TwoLayerFamily("relu", "l1", bias=True).estimate_columns(160, 2)
+        26080
+        """
+        m = self.n_candidates(n, d)
+        return 2 * m if self.activation == "relu" else m
+
+    def estimate_bytes(self, n: int, d: int, exact: bool = False) -> int:
+        p = self.estimate_columns(n, d)
+        per = _EXACT_BYTES + 8 * _FLOAT_WORK if exact else 8 * _FLOAT_WORK
+        return p * n * per
+
+    def _guard(self, n, d, exact, max_bytes):
+        need = self.estimate_bytes(n, d, exact)
+        if need > max_bytes:
+            p = self.estimate_columns(n, d)
+            raise MemoryError(
+                f"the {self.dictionary_name} dictionary for n={n} samples in d={d} has up to "
+                f"{p} columns; building it {'exactly ' if exact else ''}needs about "
+                f"{need / 2 ** 30:.2f} GiB, more than max_bytes={max_bytes / 2 ** 30:.2f} GiB. "
+                "Use column generation instead: fit(..., colgen=True) (or the CLI's --colgen), "
+                "which prices neurons without storing the dictionary, or subsample the data.")
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self, X, exact):
+        """Candidate hyperplanes W (m, d or d+1) and pre-activations Z (n, m)."""
+        n, d = X.shape
+        k = self._subset_size(d)
+        n_ax = self._n_pool_axes(d)
+        C = combos_array(n, n_ax, k, self.bias)
+        dim = d + 1 if self.bias else d
+        if exact:
+            Xint, Dd = integer_scale(X)
+            pool = np.zeros((n + n_ax, dim), dtype=object)
+            pool[:n, :d] = Xint
+            if self.bias:
+                pool[:n, d] = Dd
+            for a in range(n_ax):
+                pool[n + a, a] = 1
+            W = cross_rows(pool[C]) if k > 0 else _ones_row(len(C), dim, exact=True)
+            # primitive integer vectors: keeps the numbers small
+            for t in range(W.shape[0]):
+                g = gcd(*[int(v) for v in W[t]])
+                if g > 1:
+                    W[t] = [int(v) // g for v in W[t]]
+            Xt = pool[:n]
+            Z = Xt @ W.T if len(C) else np.zeros((n, 0), dtype=object)
+            w = W[:, :d]
+            deg = np.array([all(v == 0 for v in row) for row in w], dtype=bool)
+            if self.reg == "l1":
+                nrm = np.abs(w).sum(axis=1) if len(C) else np.zeros(0, dtype=object)
+            else:
+                nrm = (w * w).sum(axis=1) if len(C) else np.zeros(0, dtype=object)
+            return _Build(C=C, W=W, Z=Z, deg=deg, norm=nrm, D=Dd, exact=True, n=n, d=d)
+        Xf = np.asarray(X, dtype=np.float64)
+        pool = np.zeros((n + n_ax, dim))
+        pool[:n, :d] = Xf
+        if self.bias:
+            pool[:n, d] = 1.0
+        for a in range(n_ax):
+            pool[n + a, a] = 1.0
+        if k > 0:
+            Q = pool[C]
+            W = cross_rows(Q)
+            hb = np.prod(np.linalg.norm(Q, axis=2), axis=1)      # Hadamard bound
+        else:
+            W = _ones_row(len(C), dim, exact=False)
+            hb = np.ones(len(C))
+        w = W[:, :d]
+        nrm = np.abs(w).sum(axis=1) if self.reg == "l1" else np.linalg.norm(w, axis=1)
+        deg = nrm <= 1e-12 * hb
+        W = W / np.where(deg, 1.0, nrm)[:, None]
+        Z = pool[:n] @ W.T
+        # clean round-off: exact zeros at the spanning samples, tiny values elsewhere
+        for t in range(k):
+            sel = C[:, t] < n
+            Z[C[sel, t], np.flatnonzero(sel)] = 0.0
+        scale = np.abs(pool[:n, :d]).max(axis=1)[:, None] * np.abs(W[:, :d]).sum(axis=1)[None, :]
+        if self.bias:
+            scale = scale + np.abs(W[:, d])[None, :]
+        Z[np.abs(Z) <= 1e-13 * scale] = 0.0
+        return _Build(C=C, W=W, Z=Z, deg=deg, norm=None, D=1, exact=False, n=n, d=d)
+
+    def _cached_build(self, X, exact):
+        key = (exact, X.shape, tuple(X.ravel().tolist()) if exact else X.tobytes())
+        b = self._cache.get("build")
+        if b is not None and b[0] == key:
+            return b[1]
+        B = self._build(X, exact)
+        self._cache["build"] = (key, B)
+        return B
+
+    def _atom_from(self, B, t, sign):
+        """Atom of candidate t with sign ±1."""
+        C, W, n, d = B.C, B.W, B.n, B.d
+        pts = tuple(int(i) for i in C[t] if i < n)
+        axs = tuple(int(i) - n for i in C[t] if i >= n)
+        if B.exact:
+            row = [sign * int(v) for v in W[t]]
+            if self.reg == "l1":
+                s = sum(abs(v) for v in row[:d])
+                vals = [Fraction(v, s) for v in row]
+                ns = None
+            else:
+                vals = [Fraction(v) for v in row]
+                ns = Fraction(sum(v * v for v in row[:d]))
+            u = np.array(vals[:d], dtype=object)
+            c = vals[d] if self.bias else Fraction(0)
+            return Atom(u, c, ns, pts, axs, sign)
+        row = sign * W[t] + 0.0
+        return Atom(np.array(row[:d], dtype=np.float64), float(row[d]) if self.bias else 0.0,
+                    None, pts, axs, sign)
+
+    def _sigma_cols(self, B):
+        """(numerators or float columns, candidate index, sign) of all signed columns."""
+        Z = B.Z
+        m = Z.shape[1]
+        if self.activation == "abs":
+            cols = np.abs(Z)
+            cand = np.arange(m)
+            signs = np.ones(m, dtype=np.int64)
+        else:
+            n = Z.shape[0]
+            cols = np.empty((n, 2 * m), dtype=Z.dtype)
+            if B.exact:
+                zero = 0
+                cols[:, 0::2] = np.where(Z > 0, Z, zero)
+                cols[:, 1::2] = np.where(Z < 0, -Z, zero)
+            else:
+                np.maximum(Z, 0.0, out=cols[:, 0::2])
+                np.maximum(-Z, 0.0, out=cols[:, 1::2])
+            cand = np.repeat(np.arange(m), 2)
+            signs = np.tile(np.array([1, -1], dtype=np.int64), m)
+        return cols, cand, signs
+
+    def dictionary(self, X, *, exact: bool = False, max_bytes: int = 2 ** 31) -> Dictionary:
+        """The finite dictionary (THEORY §2.3) of ``X`` (n, d).
+
+        ``exact=True`` (or exact X) gives integer-stored exact columns; float X is then
+        converted exactly (binary values). Refuses with MemoryError before allocating
+        when the estimate exceeds ``max_bytes``.
+
+        >>> D = TwoLayerFamily("relu", "l1", bias=False).dictionary([[1.0, 0.0]])  # G2, W1+
+        >>> [a.u.tolist() for a in D.atoms], D.A.tolist(), D.n_zero
+        ([[1.0, 0.0]], [[1.0]], 5)
+        """
+        X, x_exact = _check_X(X)
+        exact = bool(exact) or x_exact
+        if exact and not x_exact:
+            X = as_exact_array(X, "X")
+        n, d = X.shape
+        self._guard(n, d, exact, max_bytes)
+        B = self._build(X, exact)
+        cols, cand, signs = self._sigma_cols(B)
+        deg = B.deg[cand]
+        if exact:
+            if self.reg == "l1":
+                den = np.array([B.D * v for v in B.norm], dtype=object)[cand]
+            else:
+                den = np.empty(len(cand), dtype=object)
+                den[:] = B.D
+            zero = deg | ~np.any(cols != 0, axis=0) if cols.size else deg.copy()
+            with np.errstate(all="ignore"):
+                dnf = np.array([float(v) for v in den]) if len(den) else np.zeros(0)
+                F = _floatify(cols) / np.where(dnf == 0, 1.0, dnf)[None, :]
+                if self.reg == "l2" and len(cand):
+                    nq = np.array([float(v) for v in B.norm])[cand]
+                    F = F / np.sqrt(np.where(nq == 0, 1.0, nq))[None, :]
+        else:
+            F = cols
+            tol = 1e-12 * max(1.0, float(np.abs(np.asarray(X, dtype=float)).max()))
+            zero = deg | (np.abs(F).max(axis=0) <= tol if F.size else np.ones(len(cand), bool))
+        keep_idx = np.flatnonzero(~zero)
+        n_zero = int(zero.sum())
+        keep, n_dup = self._dedupe(F, keep_idx, cols, den if exact else None,
+                                   B.norm[cand] if (exact and self.reg == "l2") else None)
+        atoms = [self._atom_from(B, int(cand[k]), int(signs[k])) for k in keep]
+        info = {"name": self.dictionary_name, "candidates": int(len(cand))}
+        if exact:
+            num = cols[:, keep]
+            dd = den[keep]
+            ns = None
+            if self.reg == "l2":
+                ns = np.array([a.norm_sq for a in atoms], dtype=object)
+            return Dictionary(None, atoms, ns, n_zero, n_dup, True, num=num, den=dd, info=info)
+        return Dictionary(np.ascontiguousarray(F[:, keep]), atoms, None, n_zero, n_dup, False,
+                          info=info)
+
+    @staticmethod
+    def _dedupe(F, idx, cols, den, nsq):
+        """Keep the first of equal columns among ``idx``; returns (kept, n_duplicate)."""
+        if len(idx) == 0:
+            return idx, 0
+        Fk = F[:, idx]
+        g = float(np.abs(Fk).max()) or 1.0
+        K = np.round(Fk / g * 1e10).astype(np.int64).T
+        _, first, inv = np.unique(K, axis=0, return_index=True, return_inverse=True)
+        inv = inv.ravel()
+        if den is None:
+            keep_mask = np.zeros(len(idx), dtype=bool)
+            keep_mask[first] = True
+            return idx[keep_mask], int(len(idx) - keep_mask.sum())
+        # exact: confirm inside each bucket
+        order = np.argsort(inv, kind="stable")
+        keep_mask = np.zeros(len(idx), dtype=bool)
+        bucket_start = np.flatnonzero(np.r_[True, inv[order][1:] != inv[order][:-1]])
+        bounds = list(bucket_start) + [len(order)]
+        for s, e in zip(bounds[:-1], bounds[1:]):
+            members = sorted(order[s:e])
+            reps = []
+            for j in members:
+                kj = idx[j]
+                if not any(_equal_cols(cols, den, nsq, kj, idx[r]) for r in reps):
+                    reps.append(j)
+                    keep_mask[j] = True
+        return idx[keep_mask], int(len(idx) - keep_mask.sum())
+
+    # ------------------------------------------------------------------ features
+
+    def exact_atom(self, X, atom: Atom) -> Atom:
+        """The exact version of ``atom`` for exact data ``X``: recomputed from its
+        points/axes/sign when it is a dictionary atom, else converted from its float
+        values exactly (ℓ1: renormalised exactly; ℓ2: primitive integers + norm_sq)."""
+        if atom.exact:
+            return atom
+        X, _ = _check_X(X)
+        Xe = as_exact_array(X, "X")
+        n, d = Xe.shape
+        k = self._subset_size(d)
+        if len(atom.points) + len(atom.axes) == k and (not self.bias or atom.points):
+            Xint, Dd = integer_scale(Xe)
+            dim = d + 1 if self.bias else d
+            rows = []
+            for i in atom.points:
+                rows.append(list(Xint[i]) + ([Dd] if self.bias else []))
+            for a in atom.axes:
+                e = [0] * dim
+                e[a] = 1
+                rows.append(e)
+            if k > 0:
+                W = cross_rows(np.array([rows], dtype=object).reshape(1, k, dim))[0]
+            else:
+                W = np.array([1] * dim, dtype=object)
+            row = primitive([atom.sign * int(v) for v in W])
+            return self._exact_atom_from_row(row, d, atom.points, atom.axes, atom.sign)
+        u = [to_fraction(float(v)) for v in np.asarray(atom.u, dtype=float)]
+        c = to_fraction(float(atom.c))
+        return self.atom_from_direction(u, c if self.bias else Fraction(0), atom.points,
+                                        atom.axes, atom.sign)
+
+    def atom_from_direction(self, u, c=0, points=(), axes=(), sign=1) -> Atom:
+        """Exact unit atom (per this family's norm) for the exact direction (u, c).
+
+        >>> TwoLayerFamily("relu", "l2", bias=False).atom_from_direction(
+        ...     [Fraction(1, 10), Fraction(1, 10)]).u.tolist()
+        [Fraction(1, 1), Fraction(1, 1)]
+        """
+        vals = [to_fraction(v) for v in u] + [to_fraction(c)]
+        L = 1
+        for v in vals:
+            L = L * v.denominator // gcd(L, v.denominator)
+        row = primitive([int(v * L) for v in vals])
+        d = len(vals) - 1
+        return self._exact_atom_from_row(row if self.bias else row[:d] + [0], d, points, axes,
+                                         sign)
+
+    def _exact_atom_from_row(self, row, d, points, axes, sign):
+        if self.reg == "l1":
+            s = sum(abs(v) for v in row[:d])
+            if s == 0:
+                raise ValueError("atom: direction u is zero")
+            vals = [Fraction(v, s) for v in row]
+            ns = None
+        else:
+            vals = [Fraction(v) for v in row]
+            ns = Fraction(sum(v * v for v in row[:d]))
+            if ns == 0:
+                raise ValueError("atom: direction u is zero")
+        c = vals[d] if (self.bias and len(vals) > d) else Fraction(0)
+        return Atom(np.array(vals[:d], dtype=object), c, ns, tuple(points), tuple(axes), sign)
+
+    def features(self, X, atoms: Sequence[Atom]) -> np.ndarray:
+        """Columns φ(X; θ) = σ(Xu + c) of ``atoms``, shape (n, len(atoms)).
+
+        Exact ``X`` → object array of Fractions, every atom made exact with
+        :meth:`exact_atom`; for ℓ2 the columns are the *unnormalised* σ(Xu + c), to be
+        divided by √atom.norm_sq (as in :class:`Dictionary`). Float ``X`` → float64
+        columns of the unit neurons.
+
+        >>> fam = TwoLayerFamily("abs", "l1", bias=True)
+        >>> a = fam.atom_from_direction([Fraction(2)], Fraction(-2))     # |x − 1|
+        >>> fam.features([[Fraction(0)], [Fraction(3)]], [a]).ravel().tolist()
+        [Fraction(1, 1), Fraction(2, 1)]
+        """
+        X, exact = _check_X(X)
+        n, d = X.shape
+        atoms = list(atoms)
+        if exact:
+            out = np.empty((n, len(atoms)), dtype=object)
+            for j, a in enumerate(atoms):
+                a = self.exact_atom(X, a)
+                _check_atom_dim(a, d)
+                z = X @ a.u + a.c
+                out[:, j] = self._sigma_exact(z)
+            return out
+        out = np.empty((n, len(atoms)))
+        for j, a in enumerate(atoms):
+            _check_atom_dim(a, d)
+            u, c = a.float_u_c()
+            out[:, j] = self._sigma_float(X @ u + c)
+        return out
+
+    def _sigma_exact(self, z):
+        if self.activation == "relu":
+            return np.array([v if v > 0 else Fraction(0) for v in z], dtype=object)
+        return np.array([abs(v) for v in z], dtype=object)
+
+    def _sigma_float(self, z):
+        return np.maximum(z, 0.0) if self.activation == "relu" else np.abs(z)
+
+    # ------------------------------------------------------------------ pricing
+
+    def price(self, X, r, *, samples: int = 2000, seed: int = 0) -> Pricing:
+        """Pricing oracle S(r) = sup over all unit neurons θ of |rᵀφ(X; θ)| (THEORY §2.5).
+
+        Exact when ``r`` is exact (X converted exactly); floats otherwise. ℓ1 (any d)
+        and d = 1: the maximum over the finite dictionary (kind "exact"; ``sup_exact``).
+        ℓ2, d = 2: exact angular sectors (``sup_sq_exact`` = S²). ℓ2, d ≥ 3: sampled
+        lower bound (kind "sampled", ``samples`` = M). With bias the family's r must
+        satisfy 𝟙ᵀr = 0 (the free intercept's optimality condition; otherwise the
+        supremum is infinite) — exact r violating it raises ValueError.
+
+        >>> fam = TwoLayerFamily("relu", "l2", bias=False)
+        >>> F10 = Fraction(1, 10)
+        >>> P = fam.price([[Fraction(1), Fraction(0)], [Fraction(0), Fraction(1)]], [F10, F10])
+        >>> P.atom.u.tolist(), P.atom.norm_sq, P.sup_sq_exact       # THEORY G1
+        ([Fraction(1, 1), Fraction(1, 1)], Fraction(2, 1), Fraction(1, 50))
+        """
+        X, x_exact = _check_X(X)
+        r_arr, r_exact = as_array(r, "r")
+        n, d = X.shape
+        if r_arr.shape != (n,):
+            raise ValueError(f"r: expected shape ({n},) (one residual per sample), "
+                             f"got {r_arr.shape}")
+        if r_exact and not x_exact:
+            X = as_exact_array(X, "X")
+        elif x_exact and not r_exact:
+            X = np.asarray(X, dtype=np.float64)
+        exact = r_exact
+        if self.bias and exact and sum(r_arr, Fraction(0)) != 0:
+            raise ValueError(f"r: the bias family needs 1ᵀr = 0 (free intercept), got "
+                             f"sum(r) = {sum(r_arr, Fraction(0))}; the supremum is infinite")
+        if self.reg == "l1" or d == 1:
+            from .pricing_l1 import price_dictionary
+            return price_dictionary(self, X, r_arr, exact)
+        if d == 2:
+            from .pricing_2d import price_l2_2d
+            return price_l2_2d(self, X, r_arr, exact)
+        from .pricing_sampled import price_sampled
+        return price_sampled(self, X, r_arr, exact, samples=samples, seed=seed)
+
+    # ------------------------------------------------------------------ weights
+
+    def layers(self, atom: Atom, z):
+        """Weights ([(w, b)], α) with α·σ(wᵀx + b) = z·σ(uᵀx + c) and
+        ½(‖w‖_p² + α²) = |z| (THEORY §2.6): γ = √|z|, w = γu, b = γc, α = sign(z)γ.
+
+        Exact atom and exact z: entries are sympy expressions (γ = sympy.sqrt of a
+        Rational, times Rationals; for ℓ2, u/√norm_sq is folded in), so the network
+        objective evaluates exactly. Otherwise float64.
+
+        >>> fam = TwoLayerFamily("relu", "l1", bias=False)
+        >>> a = fam.atom_from_direction([Fraction(1), Fraction(0)])
+        >>> [(w, b)], alpha = fam.layers(a, Fraction(9, 10))
+        >>> [str(v) for v in w], str(b), str(alpha)
+        (['3*sqrt(10)/10', '0'], '0', '3*sqrt(10)/10')
+        """
+        if atom.exact and is_exact_scalar(z):
+            import sympy as sp
+            zq = to_fraction(z)
+            q = sp.Rational(abs(zq.numerator), zq.denominator)
+            if atom.norm_sq is not None:
+                ns = to_fraction(atom.norm_sq)
+                g = sp.sqrt(q / sp.Rational(ns.numerator, ns.denominator))
+            else:
+                g = sp.sqrt(q)
+            ga = sp.sqrt(q)
+            w = np.array([g * sp.Rational(v.numerator, v.denominator) for v in atom.u],
+                         dtype=object)
+            cq = to_fraction(atom.c)
+            b = g * sp.Rational(cq.numerator, cq.denominator) if self.bias else sp.Integer(0)
+            alpha = ga if zq > 0 else (-ga if zq < 0 else sp.Integer(0))
+            return [(w, b)], alpha
+        u, c = atom.float_u_c()
+        zf = float(z)
+        g = np.sqrt(abs(zf))
+        return [(g * u, g * c if self.bias else 0.0)], float(np.sign(zf) * g)
+
+
+def _check_atom_dim(a, d):
+    if np.shape(a.u) != (d,):
+        raise ValueError(f"atoms: atom direction has shape {np.shape(a.u)}, expected ({d},)")
+
+
+def _ones_row(m, dim, exact):
+    """Cross product of zero vectors in R^1: the single direction +1 (d = 1, no bias)."""
+    if exact:
+        W = np.empty((m, dim), dtype=object)
+        W[:] = 1
+        return W
+    return np.ones((m, dim))
+
+
+def _floatify(a):
+    if a.dtype != object:
+        return a
+    try:
+        return a.astype(np.float64)
+    except OverflowError:  # pragma: no cover
+        return np.array([float(v) for v in a.flat]).reshape(a.shape)
+
+
+def _equal_cols(cols, den, nsq, j, k) -> bool:
+    """Exact equality of columns j and k: cols[:, j]/den[j] (/√nsq[j]) vs k."""
+    a, b = cols[:, j], cols[:, k]
+    dj, dk = den[j], den[k]
+    if nsq is None:
+        return all(x * dk == y * dj for x, y in zip(a, b))
+    # a/(dj√qj) == b/(dk√qk) ⇔ a, b positively proportional with the right ratio
+    qj, qk = nsq[j], nsq[k]
+    piv = next((i for i in range(len(a)) if a[i] != 0), None)
+    if piv is None or b[piv] == 0 or (a[piv] > 0) != (b[piv] > 0):
+        return False
+    if not all(x * b[piv] == y * a[piv] for x, y in zip(a, b)):
+        return False
+    return (a[piv] * dk) ** 2 * qk == (b[piv] * dj) ** 2 * qj
