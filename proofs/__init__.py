@@ -1,0 +1,27 @@
+"""Theorem modules verified by ``exactgeo prove``.
+
+Protocol (one theorem per module)
+---------------------------------
+Every module of this package is a theorem, except ``runner`` and private modules whose
+name starts with ``_`` (shared helpers such as ``_symbolic``). A theorem module defines
+
+``NAME``
+    a short kebab-case id, unique in the package, e.g. ``"ga-i4-cauchy-binet"``;
+    ``exactgeo prove NAME`` selects it.
+``DESCRIPTION``
+    one line saying what is verified, citing its THEORY section, e.g.
+    ``"THEORY §1 I4: <×(V), ×(U)> = det(VU^T), d = 2..4"``.
+``prove() -> int``
+    verifies the statement (symbolically with sympy on generic symbols, and on exact
+    rational instances through the library) and returns the number of cases checked
+    (a positive int). On failure it raises ``AssertionError`` with a message that says
+    which case failed. Any other exception also counts as a failure.
+
+Importing a theorem module must be cheap (import sympy and heavy parts inside
+``prove``); work must be deterministic (fixed seeds). Adding a theorem is adding one
+file: the runner discovers modules with :mod:`pkgutil`, nothing is registered by hand.
+
+>>> from proofs.runner import discover
+>>> "ga-i2-cross-det" in [t.name for t in discover()]
+True
+"""
