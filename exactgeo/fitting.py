@@ -1,0 +1,450 @@
+"""``exactgeo.fit`` and ``exactgeo fit``: a two-layer network fitted as a Lasso over a
+finite geometric dictionary, with the exact KKT certificate (THEORY §5) and the global
+network certificate (THEORY §2.5).
+
+Pipeline: family (model, reg, bias) → finite dictionary → float Lasso (numba CD) →
+[exact=True] exact KKT over ℚ (or a ball enclosure for ℓ2 columns) → [certify=True]
+the pricing oracle S(r) ≤ β → the network rebuilt from (atoms, z) (THEORY §2.6).
+
+Exactness: exact inputs (Fractions, sympy Rationals, fmpq; object arrays) switch on
+``exact``; ``exact=True`` on float data converts every float *exactly* (its binary value,
+``exactgeo.numbers.as_exact_array``), so ``0.1`` becomes 3602879701896397/2**55 — read
+decimal data with ``read_csv(path, exact=True)`` (``"0.1"`` → 1/10) or pass Fractions
+to keep denominators short. A float β with ``exact=True`` is converted the same way;
+pass β as a Fraction or a string such as ``"1/1000"``.
+
+>>> from fractions import Fraction as F
+>>> X = [[F(1), F(0)], [F(0), F(1)]]; y = [F(1), F(1)]
+>>> res = fit(X, y, model="relu", reg="l1", bias=False, beta=F(1, 10), certify=True)
+>>> res.objective_exact, res.certificate.status
+(Fraction(19, 100), 'certified-optimal')
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Optional
+
+import numpy as np
+
+from .numbers import (as_array, as_exact_array, fraction_str, is_exact_scalar,
+                      parse_fraction_str, to_fraction)
+
+__all__ = ["fit", "FitResult", "cli_fit"]
+
+
+@dataclass
+class FitResult:
+    """Result of :func:`fit`; :meth:`to_json` gives the ``fit --json`` contract (DESIGN).
+
+    ``objective`` float; ``objective_exact`` Fraction (rational dictionaries with an exact
+    KKT certificate) or None; ``objective_enclosure`` (lo, hi) Fractions for ℓ2 columns;
+    ``l1_norm``/``l1_norm_exact`` ‖z‖₁; ``intercept`` ξ (``intercept_exact``); ``nnz``;
+    ``certificate`` a :class:`exactgeo.certify.Certificate` or None; ``net`` the rebuilt
+    :class:`exactgeo.nets.TwoLayerNet`; ``atoms``/``z`` the active atoms and coefficients;
+    ``lasso_status`` "exact" | "enclosed" | "not-certified" | "float".
+    """
+    objective: float
+    objective_exact: Any
+    l1_norm: float
+    l1_norm_exact: Any
+    intercept: float
+    intercept_exact: Any
+    nnz: int
+    certificate: Any
+    net: Any
+    atoms: list
+    z: Any
+    seconds: float
+    family: str = ""
+    beta: Any = None
+    min_norm: bool = False
+    exact: bool = False
+    lasso_status: str = "float"
+    lasso_message: str = ""
+    objective_enclosure: Any = None
+    dictionary_size: int = 0
+    n_zero: int = 0
+    n_duplicate: int = 0
+    n_samples: int = 0
+    n_features: int = 0
+    lasso_rel_gap: Optional[float] = None
+    colgen: Optional[dict] = None
+    reconstruction_exact: Optional[bool] = None
+    timings: dict = field(default_factory=dict)
+
+    def neurons(self) -> list:
+        """One dict per hidden neuron: coef, coef_exact, points, axes, layers [{w, b}], atom."""
+        from .certify import atom_json
+        out = []
+        W, b = self.net.layers[0] if self.net is not None else (np.zeros((0, 0)), np.zeros(0))
+        for j, atom in enumerate(self.atoms):
+            zj = self.z[j]
+            exact = is_exact_scalar(zj)
+            out.append({
+                "coef": float(zj),
+                "coef_exact": fraction_str(zj) if exact else None,
+                "points": [int(p) for p in atom.points],
+                "axes": [int(a) for a in atom.axes],
+                "layers": [{"w": [float(v) for v in W[j]], "b": float(b[j])}],
+                "alpha": float(self.net.alpha[j]),
+                "atom": atom_json(atom),
+            })
+        return out
+
+    def to_json(self) -> dict:
+        """The DESIGN ``fit --json`` keys (floats as numbers, exact values as "p/q"
+        strings or null) plus extras."""
+        cert = self.certificate
+        if cert is None:
+            cj = {"status": "upper-bound", "sup": None, "beta": _num(self.beta),
+                  "samples": 0, "kind": "none",
+                  "message": "not requested (certify=True / --certify): the value is "
+                             "realizable, hence an upper bound"}
+        else:
+            cj = cert.to_json()
+        out = {
+            "objective": self.objective,
+            "objective_exact": _fs(self.objective_exact),
+            "l1_norm": self.l1_norm,
+            "l1_norm_exact": _fs(self.l1_norm_exact),
+            "intercept": self.intercept,
+            "nnz": self.nnz,
+            "certificate": cj,
+            "neurons": self.neurons(),
+            "seconds": self.seconds,
+            # extras
+            "intercept_exact": _fs(self.intercept_exact),
+            "family": self.family,
+            "beta": _num(self.beta),
+            "beta_exact": _fs(self.beta) if is_exact_scalar(self.beta) else None,
+            "min_norm": self.min_norm,
+            "exact": self.exact,
+            "lasso_status": self.lasso_status,
+            "lasso_message": self.lasso_message,
+            "lasso_rel_gap": self.lasso_rel_gap,
+            "dictionary_size": self.dictionary_size,
+            "n_zero": self.n_zero,
+            "n_duplicate": self.n_duplicate,
+            "n_samples": self.n_samples,
+            "n_features": self.n_features,
+            "reconstruction_exact": self.reconstruction_exact,
+            "timings": self.timings,
+        }
+        if self.objective_enclosure is not None:
+            lo, hi = self.objective_enclosure
+            out["objective_enclosure"] = [_fs(lo), _fs(hi)]
+        if self.colgen is not None:
+            out["colgen"] = self.colgen
+        return out
+
+
+def _fs(q):
+    if q is None:
+        return None
+    if is_exact_scalar(q):
+        return fraction_str(q)
+    return str(q)
+
+
+def _num(v):
+    return None if v is None else float(v)
+
+
+# ------------------------------------------------------------------ validation
+
+def _parse_beta(beta, min_norm):
+    if min_norm:
+        if beta is not None:
+            raise ValueError(f"beta: give beta or min_norm=True, not both (got beta={beta!r})")
+        return None
+    if beta is None:
+        raise ValueError("beta: expected a regularization β > 0 (or min_norm=True), got None")
+    if isinstance(beta, str):
+        b = parse_fraction_str(beta, "beta")
+    elif isinstance(beta, (float, np.floating)):
+        if not math.isfinite(beta):
+            raise ValueError(f"beta: expected a finite number > 0, got {beta!r}")
+        b = float(beta)
+    else:
+        b = to_fraction(beta, "beta")
+    if not b > 0:
+        raise ValueError(f"beta: expected a number > 0, got {beta!r}")
+    return b
+
+
+def _validate(X, y, model, depth, reg):
+    if model not in ("relu", "abs"):
+        raise ValueError(f"model: expected 'relu' or 'abs', got {model!r}")
+    if reg not in ("l1", "l2"):
+        raise ValueError(f"reg: expected 'l1' or 'l2', got {reg!r}")
+    if not isinstance(depth, (int, np.integer)) or isinstance(depth, bool):
+        raise TypeError(f"depth: expected an integer, got {depth!r}")
+    if depth != 2:
+        raise ValueError(f"depth: depth 2 only for now (two-layer networks), got {depth}")
+    X_arr, ex_x = as_array(X, "X")
+    y_arr, ex_y = as_array(y, "y")
+    if X_arr.ndim == 1:
+        X_arr = X_arr.reshape(-1, 1)
+    if X_arr.ndim != 2:
+        raise ValueError(f"X: expected shape (n, d), got shape {X_arr.shape}")
+    if y_arr.ndim != 1 or y_arr.shape[0] != X_arr.shape[0]:
+        raise ValueError(f"y: expected shape ({X_arr.shape[0]},) to match X {X_arr.shape}, "
+                         f"got {y_arr.shape}")
+    if X_arr.shape[0] < 1 or X_arr.shape[1] < 1:
+        raise ValueError(f"X: expected at least one sample and one feature, got {X_arr.shape}")
+    return X_arr, ex_x, y_arr, ex_y
+
+
+# ------------------------------------------------------------------------- fit
+
+def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool = True,
+        beta=None, min_norm: bool = False, exact: bool = False, certify: bool = False,
+        colgen: bool = False, samples: int = 2000, seed: int = 0, axes=None,
+        max_rounds: int = 50) -> FitResult:
+    """Fit a two-layer network (σ = ``model``) as a Lasso over the family's dictionary.
+
+    X (n, d) (1-D X is read as (n, 1)), y (n,); loss ½‖f(X) − y‖² + (β/2)Σ(‖w‖_p² + α²)
+    = the Lasso ½‖Az + ξ𝟙 − y‖² + β‖z‖₁ (THEORY §2.2). ``min_norm``: the β → 0 limit,
+    the minimum-ℓ1 interpolating network (objective = its ℓ1 norm). ``exact``: exact KKT
+    certificate (automatic for exact inputs). ``certify``: the global dual certificate.
+    ``colgen``: column generation from the dictionary until S(r) ≤ β(1 + 1e-6)
+    (floating point). ``axes`` is passed to the family (ℓ1: include the basis directions;
+    default the family's, which are exact per THEORY §2.4).
+    """
+    t0 = time.perf_counter()
+    timings = {}
+    X_arr, ex_x, y_arr, ex_y = _validate(X, y, model, depth, reg)
+    b = _parse_beta(beta, min_norm)
+    if not isinstance(samples, (int, np.integer)) or samples < 1:
+        raise ValueError(f"samples: expected a positive integer, got {samples!r}")
+    exact = bool(exact) or (ex_x and ex_y) or (ex_x and not ex_y and False)
+    if ex_x != ex_y and not exact:
+        pass
+    if exact:
+        X_e = X_arr if ex_x else as_exact_array(X_arr, "X")
+        y_e = y_arr if ex_y else as_exact_array(y_arr, "y")
+        if b is not None and not isinstance(b, Fraction):
+            b = to_fraction(b, "beta")
+    X_f = np.asarray(X_arr, dtype=float)
+    y_f = np.asarray(y_arr, dtype=float)
+    n, d = X_f.shape
+
+    from .families import get_family
+    family = get_family(model, depth=2, reg=reg, bias=bias, axes=axes)
+    t = time.perf_counter()
+    D = family.dictionary(X_e if exact else X_f, exact=exact)
+    timings["dictionary"] = time.perf_counter() - t
+    A_f = np.asarray(D.float_matrix(), dtype=float)
+    res_kw = dict(family=family.name, min_norm=min_norm, exact=exact, dictionary_size=D.shape[1],
+                  n_zero=D.n_zero, n_duplicate=D.n_duplicate, n_samples=n, n_features=d,
+                  timings=timings)
+
+    if min_norm:
+        return _fit_min_norm(family, D, X_arr, y_arr, X_f, y_f, exact,
+                             X_e if exact else None, y_e if exact else None,
+                             bias, certify, samples, seed, t0, res_kw)
+
+    b_f = float(b)
+    cg_info = None
+    atoms = list(D.atoms)
+    t = time.perf_counter()
+    from .certify import column_generation, network_certificate, solve
+    if colgen:
+        cg = column_generation(family, X_f, y_f, b_f, intercept=bias, max_rounds=max_rounds,
+                               samples=samples, seed=seed, atoms=None)
+        cg_info = {"rounds": cg.rounds, "added": len(cg.added), "converged": cg.converged,
+                   "history": cg.history}
+        sol = cg.solution
+        if cg.added:
+            atoms, A_f = cg.atoms, cg.A
+    else:
+        sol = solve(A_f, y_f, b_f, intercept=bias)
+    timings["lasso"] = time.perf_counter() - t
+    z_f = np.asarray(sol.z, dtype=float)
+    xi_f = float(sol.xi)
+    r_f = y_f - A_f @ z_f - xi_f
+
+    lasso_status = "float"
+    lasso_message = "floating-point solution (exact=False)"
+    objective = 0.5 * float(r_f @ r_f) + b_f * float(np.abs(z_f).sum())
+    objective_exact = enclosure = None
+    z_out, xi_out, r_cert = z_f, xi_f, r_f
+    if exact and cg_info is not None and cg_info["added"]:
+        lasso_message = "column generation added float neurons: no exact KKT step"
+    elif exact:
+        t = time.perf_counter()
+        ex = _certify_exact(D, y_e, b, sol, bias)
+        timings["exact_kkt"] = time.perf_counter() - t
+        lasso_status, lasso_message = ex.status, ex.message
+        if ex.status == "exact":
+            z_out = np.asarray(ex.z, dtype=object)
+            xi_out = ex.xi if ex.xi is not None else Fraction(0)
+            r_cert = np.asarray(ex.r, dtype=object)
+            objective_exact = ex.objective_exact
+            objective = float(objective_exact)
+        elif ex.status == "enclosed":
+            enclosure = ex.objective_enclosure
+            if ex.z is not None:
+                z_out = ex.z
+            if ex.r is not None:
+                r_cert = ex.r
+            if enclosure is not None:
+                objective = float((Fraction(enclosure[0]) + Fraction(enclosure[1])) / 2)
+    cert = None
+    if certify:
+        t = time.perf_counter()
+        X_c = X_e if (exact and lasso_status == "exact") else X_f
+        cert = network_certificate(family, X_c, r_cert, b if lasso_status == "exact" else b_f,
+                                   samples=samples, seed=seed, lasso_status=lasso_status)
+        timings["certificate"] = time.perf_counter() - t
+    return _assemble(family, atoms, z_out, xi_out, objective, objective_exact, enclosure,
+                     cert, lasso_status, lasso_message, b, sol, t0, res_kw, cg_info,
+                     X_e if lasso_status == "exact" else None,
+                     y_e if lasso_status == "exact" else None)
+
+
+def _certify_exact(D, y_e, b, sol, bias):
+    from .lasso import certify_lasso
+    try:
+        return certify_lasso(D, y_e, b, sol, norm_sq=D.norm_sq, intercept=bias)
+    except TypeError:
+        return certify_lasso(D.A, y_e, b, sol, norm_sq=D.norm_sq, intercept=bias)
+
+
+def _fit_min_norm(family, D, X_arr, y_arr, X_f, y_f, exact, X_e, y_e, bias, certify,
+                  samples, seed, t0, res_kw):
+    from .lasso import min_l1_interpolation
+    from .certify import network_certificate
+    t = time.perf_counter()
+    A = D if exact else D.float_matrix()
+    try:
+        mn = min_l1_interpolation(A, y_e if exact else y_f, intercept=bias, exact=exact)
+    except TypeError:
+        mn = min_l1_interpolation(D.A if exact else A, y_e if exact else y_f,
+                                  intercept=bias, exact=exact)
+    res_kw["timings"]["lp"] = time.perf_counter() - t
+    status = str(mn.status)
+    exact_ok = exact and mn.l1_norm_exact is not None and status in ("exact", "optimal")
+    cert = None
+    if certify and mn.lam is not None:
+        t = time.perf_counter()
+        lam = mn.lam
+        cert = network_certificate(family, X_e if exact_ok else X_f, lam,
+                                   Fraction(1) if exact_ok else 1.0, samples=samples, seed=seed,
+                                   lasso_status="exact" if exact_ok else "float")
+        res_kw["timings"]["certificate"] = time.perf_counter() - t
+    objective = float(mn.l1_norm)
+    return _assemble(family, list(D.atoms), mn.z, mn.xi if mn.xi is not None else 0,
+                     objective, mn.l1_norm_exact if exact_ok else None, None, cert,
+                     "exact" if exact_ok else ("float" if not exact else status), mn.message,
+                     None, None, t0, res_kw, None, X_e if exact_ok else None,
+                     y_e if exact_ok else None, min_norm=True)
+
+
+def _assemble(family, atoms, z, xi, objective, objective_exact, enclosure, cert, lasso_status,
+              lasso_message, beta, sol, t0, res_kw, cg_info, X_e, y_e, min_norm=False):
+    from .nets import from_lasso
+    z_arr = np.asarray(z, dtype=object)
+    exact_z = z_arr.size > 0 and all(is_exact_scalar(v) for v in z_arr)
+    keep = [k for k in range(len(z_arr)) if z_arr[k] != 0]
+    act_atoms = [atoms[k] for k in keep]
+    zk = [z_arr[k] for k in keep]
+    if exact_z:
+        l1_exact = sum((abs(to_fraction(v)) for v in zk), Fraction(0))
+        zk_a = np.array([to_fraction(v) for v in zk], dtype=object)
+    else:
+        l1_exact = None
+        zk_a = np.array([float(v) for v in zk], dtype=float)
+    l1 = float(sum(abs(float(v)) for v in zk))
+    xi_exact = to_fraction(xi) if is_exact_scalar(xi) else None
+    net = from_lasso(family, act_atoms, zk_a, xi_exact if xi_exact is not None else float(xi))
+    recon = None
+    if X_e is not None and exact_z and not min_norm and objective_exact is not None \
+            and family.reg == "l1":
+        # THEORY §2.6: the rebuilt network's objective equals the Lasso objective exactly
+        recon = net.objective(X_e, y_e, beta) == objective_exact
+    return FitResult(objective=objective, objective_exact=objective_exact, l1_norm=l1,
+                     l1_norm_exact=l1_exact, intercept=float(xi), intercept_exact=xi_exact,
+                     nnz=len(keep), certificate=cert, net=net, atoms=act_atoms, z=zk_a,
+                     seconds=time.perf_counter() - t0, beta=beta, lasso_status=lasso_status,
+                     lasso_message=lasso_message, objective_enclosure=enclosure,
+                     lasso_rel_gap=(float(sol.rel_gap) if sol is not None else None),
+                     colgen=cg_info, reconstruction_exact=recon,
+                     **{k: v for k, v in res_kw.items() if k != "min_norm"}, min_norm=min_norm)
+
+
+# ------------------------------------------------------------------------- CLI
+
+def _resolve_data(name: str):
+    from .data import dataset_path
+    if os.path.exists(name) or os.sep in name or name.endswith(".csv"):
+        return name
+    return dataset_path(name)
+
+
+def cli_fit(args) -> int:
+    """``exactgeo fit``: read the data (a CSV path or a bundled name such as ``spiral``),
+    fit, print a summary or ``--json``. Returns the exit status (0)."""
+    from .data import read_csv
+    path = _resolve_data(args.data)
+    X, y = read_csv(path, exact=bool(args.exact))
+    res = fit(X, y, model=args.model, depth=args.depth, reg=args.reg, bias=not args.no_bias,
+              beta=args.beta if not args.min_norm else None, min_norm=bool(args.min_norm),
+              exact=bool(args.exact), certify=bool(args.certify), colgen=bool(args.colgen),
+              samples=args.samples, seed=args.seed)
+    if args.json:
+        print(json.dumps(res.to_json()))
+    else:
+        print(summary(res, str(path)))
+    return 0
+
+
+def _short(q, digits: int = 60) -> str:
+    s = fraction_str(q)
+    return s if len(s) <= digits else f"{s[:digits // 2]}…{s[-digits // 4:]} ({len(s)} chars)"
+
+
+def summary(res: FitResult, source: str = "") -> str:
+    """A human-readable multi-line summary of a :class:`FitResult`."""
+    lines = []
+    head = f"exactgeo fit {source}: {res.n_samples} samples, d = {res.n_features}, {res.family}"
+    head += ", min-norm (β → 0)" if res.min_norm else \
+        f", β = {_fs(res.beta) if is_exact_scalar(res.beta) else res.beta}"
+    lines.append(head)
+    lines.append(f"dictionary: {res.dictionary_size} columns ({res.n_zero} zero and "
+                 f"{res.n_duplicate} duplicate columns removed)")
+    what = "ℓ1 norm" if res.min_norm else "objective"
+    obj = f"{what}: {res.objective:.12g}"
+    if res.objective_exact is not None:
+        obj += f" = {_short(res.objective_exact)} (exact)"
+    elif res.objective_enclosure is not None:
+        lo, hi = res.objective_enclosure
+        obj += f" ∈ [{float(lo):.15g}, {float(hi):.15g}] (rigorous enclosure)"
+    lines.append(obj)
+    lines.append(f"lasso: {res.lasso_status} — {res.lasso_message}")
+    lines.append(f"neurons: {res.nnz}, ℓ1 norm {res.l1_norm:.12g}, intercept {res.intercept:.12g}")
+    c = res.certificate
+    if c is None:
+        lines.append("certificate: not requested (--certify); the value is an upper bound")
+    else:
+        sup = "n/a" if c.sup is None else f"{c.sup:.12g}"
+        extra = f", {c.samples} samples" if c.samples else ""
+        lines.append(f"certificate: {c.status} (S = {sup}, β = {float(c.beta):.12g}{extra}) — "
+                     f"{c.message}")
+    if res.reconstruction_exact is not None:
+        lines.append("reconstruction: network objective == Lasso objective exactly: "
+                     f"{res.reconstruction_exact}")
+    show = res.neurons()[:8]
+    for nj in show:
+        w = ", ".join(f"{v:.4g}" for v in nj["layers"][0]["w"])
+        lines.append(f"  z = {nj['coef']:+.6g}  points {nj['points']} axes {nj['axes']}  "
+                     f"w = ({w}), b = {nj['layers'][0]['b']:.4g}")
+    if res.nnz > len(show):
+        lines.append(f"  … {res.nnz - len(show)} more (use --json)")
+    lines.append(f"time: {res.seconds:.2f} s")
+    return "\n".join(lines)
