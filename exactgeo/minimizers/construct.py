@@ -502,7 +502,8 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
     ``eps`` ∈ (0, (h_min − 2δ)/2) (default (h_min − 2δ)/4), ``t`` a scalar or Q values
     (default min(ε/δ, 2ε/R_j); exact mode caps it by the exact admissible bound), ``order``
     a permutation of range(Q) (the class truncated by layer j), ``method`` "kappa"
-    (κ < 1/2 required) or "lp" (exact step-wise separability, :mod:`.separability`).
+    (κ < 1/2 required) or "lp" (exact step-wise separability, :mod:`.separability`; always
+    returns exact parameters).
 
     >>> import numpy as np
     >>> X = np.array([[0., 0], [0.1, 0], [2, 0], [2, 0.1]])
@@ -519,6 +520,7 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
     if layers < Q:
         raise ValueError(f"layers: the construction needs L >= Q = {Q} hidden layers (one "
                          f"truncation per class), got {layers}")
+    order_arg = order
     if order is None:
         order = list(range(Q))
     else:
@@ -527,7 +529,8 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
             raise ValueError(f"order: expected a permutation of 0..{Q - 1}, got {order}")
     if method == "lp":
         from .separability import construct_by_separability
-        return construct_by_separability(data, layers=layers, order=order)
+        return construct_by_separability(data, layers=layers,
+                                         order=None if order_arg is None else order)
     if method != "kappa":
         raise ValueError(f"method: expected 'kappa' or 'lp', got {method!r}")
     geo = cluster_geometry(data)
