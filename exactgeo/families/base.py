@@ -11,6 +11,7 @@ weights) and whether neurons have biases. It answers four questions:
 """
 from __future__ import annotations
 
+from collections import abc as _abc
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Optional, Sequence
@@ -96,7 +97,7 @@ class Dictionary:
         if A is None and num is None:
             raise ValueError("Dictionary: give A or (num, den)")
         self._A = A
-        self.atoms = list(atoms)
+        self.atoms = atoms if isinstance(atoms, (list, _abc.Sequence)) else list(atoms)
         self.norm_sq = norm_sq
         self.n_zero = int(n_zero)
         self.n_duplicate = int(n_duplicate)

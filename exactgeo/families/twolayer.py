@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from math import gcd
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -314,14 +314,14 @@ class TwoLayerFamily(Family):
         n_zero = int(zero.sum())
         keep, n_dup = self._dedupe(F, keep_idx, cols, den if exact else None,
                                    B.norm[cand] if (exact and self.reg == "l2") else None)
-        atoms = [self._atom_from(B, int(cand[k]), int(signs[k])) for k in keep]
+        atoms = _LazyAtoms(self, B, cand[keep], signs[keep])
         info = {"name": self.dictionary_name, "candidates": int(len(cand))}
         if exact:
             num = cols[:, keep]
             dd = den[keep]
             ns = None
             if self.reg == "l2":
-                ns = np.array([a.norm_sq for a in atoms], dtype=object)
+                ns = np.array([Fraction(v) for v in B.norm[cand[keep]]], dtype=object)
             return Dictionary(None, atoms, ns, n_zero, n_dup, True, num=num, den=dd, info=info)
         return Dictionary(np.ascontiguousarray(F[:, keep]), atoms, None, n_zero, n_dup, False,
                           info=info)
@@ -333,9 +333,8 @@ class TwoLayerFamily(Family):
             return idx, 0
         Fk = F[:, idx]
         g = float(np.abs(Fk).max()) or 1.0
-        K = np.round(Fk / g * 1e10).astype(np.int64).T
-        _, first, inv = np.unique(K, axis=0, return_index=True, return_inverse=True)
-        inv = inv.ravel()
+        K = np.ascontiguousarray(np.round(Fk / g * 1e10).astype(np.int64).T)
+        first, inv = _row_groups(K)
         if den is None:
             keep_mask = np.zeros(len(idx), dtype=bool)
             keep_mask[first] = True
@@ -535,6 +534,63 @@ class TwoLayerFamily(Family):
         zf = float(z)
         g = np.sqrt(abs(zf))
         return [(g * u, g * c if self.bias else 0.0)], float(np.sign(zf) * g)
+
+
+class _LazyAtoms(Sequence):
+    """The atoms of a dictionary, created on first access (a read-only sequence)."""
+
+    def __init__(self, fam, build, cand, signs):
+        self._fam, self._B = fam, build
+        self._cand, self._signs = np.asarray(cand), np.asarray(signs)
+        self._made = {}
+
+    def __len__(self):
+        return len(self._cand)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = range(len(self))[k]
+        a = self._made.get(k)
+        if a is None:
+            a = self._fam._atom_from(self._B, int(self._cand[k]), int(self._signs[k]))
+            self._made[k] = a
+        return a
+
+    def __repr__(self):
+        return f"<{len(self)} atoms>"
+
+
+def _row_groups(K):
+    """Group equal rows of an int64 matrix: (index of each group's first row, group
+    id of every row), groups numbered by first occurrence."""
+    p = K.shape[0]
+    rng = np.random.default_rng(12345)
+    h = K @ rng.integers(1, 2 ** 61, size=K.shape[1], dtype=np.int64)  # wraps mod 2^64
+    _, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    inv = inv.ravel()
+    # verify the hash buckets (collisions of distinct rows are split off)
+    order = np.argsort(inv, kind="stable")
+    sv = inv[order]
+    starts = np.flatnonzero(np.r_[True, sv[1:] != sv[:-1]])
+    multi = np.flatnonzero(np.diff(np.r_[starts, p]) > 1)
+    next_id = int(inv.max()) + 1 if p else 0
+    firsts = list(first)
+    for b in multi:
+        s, e = starts[b], (starts[b + 1] if b + 1 < len(starts) else p)
+        members = order[s:e]
+        seen = {}
+        for i in members:
+            key = K[i].tobytes()
+            if key not in seen:
+                if seen:
+                    seen[key] = next_id
+                    firsts.append(i)
+                    next_id += 1
+                else:
+                    seen[key] = inv[i]
+            inv[i] = seen[key]
+    return np.asarray(firsts, dtype=np.int64), inv
 
 
 def _check_atom_dim(a, d):
