@@ -389,22 +389,26 @@ def _rat(x: float, max_den: int = 10 ** 6) -> Fraction:
     return Fraction(x).limit_denominator(max_den)
 
 
-def exact_truncation_layer(v, a, P, in_class, G=None, t_target=None):
+def exact_truncation_layer(v, a, P, in_class, G=None, t_target=None, frame=None):
     """Exact cumulative (W, b) truncating the columns ``P[:, in_class]`` to the apex ``a`` and
     fixing the others; rows w_k = (−v + tσ_kP_ve_k)ᵀG (THEORY §4.4 exact variant, in the
-    metric G). Returns (W, b, t, t_max); t = min(t_target, t_max) where
-    (0, t_max] is the exact admissible interval. ValueError if no t > 0 works.
+    metric G; ``frame`` (Q, Q) replaces the rows σ_k(P_ve_k)ᵀ, rows in v^⊥). Returns
+    (W, b, t, t_max); t = t_target halved until t ≤ t_max, where (0, t_max] is the exact
+    admissible interval. ValueError if no t > 0 works.
     """
     Q = v.shape[0]
     Gm = _eye(Q, True) if G is None else G
     Gv = Gm @ v
     hh = v @ Gv
-    # P_v = I − v vᵀG/h²;  P_vᵀ G = G − Gv vᵀG/h²  (symmetric G)
-    PtG = Gm - np.outer(Gv, Gv) / hh
-    sigma = np.array([Fraction(1) if x >= 0 else Fraction(-1) for x in v], dtype=object)
+    if frame is None:
+        # P_v = I − v vᵀG/h²;  P_vᵀ G = G − Gv vᵀG/h²  (symmetric G)
+        sigma = np.array([Fraction(1) if x >= 0 else Fraction(-1) for x in v], dtype=object)
+        FG = sigma.reshape(-1, 1) * (Gm - np.outer(Gv, Gv) / hh)
+    else:
+        FG = frame @ Gm
     Dx = P - a.reshape(-1, 1)
     alpha = -(Gv @ Dx)                     # (N,)
-    beta = (sigma.reshape(-1, 1) * (PtG @ Dx))  # (Q, N)
+    beta = FG @ Dx                          # (Q, N)
     t_max = None
     al = alpha.tolist()
     for col in range(Dx.shape[1]):
@@ -428,7 +432,7 @@ def exact_truncation_layer(v, a, P, in_class, G=None, t_target=None):
     t = t_target if t_target is not None else Fraction(1)
     while t_max is not None and t > t_max:  # THEORY 4.4: halve t until every sign holds
         t /= 2
-    W = -np.outer(_ones(Q, True), Gv) + t * (sigma.reshape(-1, 1) * PtG)
+    W = -np.outer(_ones(Q, True), Gv) + t * FG
     b = -(W @ a)
     return W, b, t, t_max
 
