@@ -58,3 +58,13 @@ def test_prove_list_json_in_a_fresh_process():
     assert proc.returncode == 0, proc.stderr
     listed = json.loads(proc.stdout)["theorems"]
     assert all(t["description"] for t in listed if t["name"].startswith("ga-"))
+
+
+def test_readme_tour_runs():
+    """The README's API tour is a doctest; keep it true."""
+    import doctest
+    path = os.path.join(ROOT, "README.md")
+    if not os.path.exists(path):
+        pytest.skip("README.md is not beside tests/ (running from an installed copy)")
+    res = doctest.testfile(path, module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert res.failed == 0 and res.attempted >= 5
