@@ -162,9 +162,21 @@ def as_float_array(a, name: str = "array") -> np.ndarray:
         arr = np.asarray(a, dtype=np.float64)
     except (TypeError, ValueError):
         raise TypeError(f"{name}: expected a numeric array, got {type(a).__name__}") from None
-    if not np.all(np.isfinite(arr)):
+    if not _all_finite(arr):
         raise ValueError(f"{name}: expected finite numbers, got NaN or inf")
     return arr
+
+
+def _all_finite(arr) -> bool:
+    """True if every entry is finite. Fast path: a finite sum (one pass, no
+    temporary) proves it; an inf/NaN sum (or overflow) falls back to the exact test."""
+    if arr.size == 0:
+        return True
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = arr.sum()
+    if math.isfinite(total):
+        return True
+    return bool(np.all(np.isfinite(arr)))
 
 
 def as_array(a, name: str = "array"):

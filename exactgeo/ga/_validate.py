@@ -60,15 +60,32 @@ def coerce(**named):
     return out, exact
 
 
-def as_vectors(V, name: str = "V", min_ndim: int = 2):
-    """Return ``(array, exact)`` for a stack of row vectors of shape (..., k, d)."""
-    arr, exact = as_array(V, name)
+def as_vectors(V, name: str = "V", min_ndim: int = 2, check_finite: bool = True):
+    """Return ``(array, exact)`` for a stack of row vectors of shape (..., k, d).
+
+    ``check_finite=False`` skips the NaN/inf scan of a float ndarray; the caller must
+    then check (e.g. the unrolled kernels' returned sum, :func:`finite_or_raise`).
+    """
+    if (not check_finite and isinstance(V, np.ndarray) and V.dtype.kind in "iuf"
+            and V.dtype != np.bool_):
+        arr, exact = np.asarray(V, dtype=np.float64), False
+    else:
+        arr, exact = as_array(V, name)
     if arr.ndim < min_ndim:
         raise ValueError(f"{name}: expected an array of shape (..., k, d) with rows as "
                          f"vectors, got shape {arr.shape}")
     if arr.shape[-1] < 1:
         raise ValueError(f"{name}: expected dimension d >= 1, got shape {arr.shape}")
     return arr, exact
+
+
+def finite_or_raise(arr, name: str):
+    """Raise the standard ValueError if the float array holds NaN/inf."""
+    bad = ~np.isfinite(arr)
+    if np.any(bad):
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name}: expected finite numbers, got {arr[idx]!r} at index "
+                         f"{idx} (shape {arr.shape})")
 
 
 def check_last(arr, name: str, d: int, what: str = "vectors"):

@@ -6,6 +6,7 @@ clifford's order inside one grade): v_1∧…∧v_k = Σ_S det V[:, S] e_S.
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from functools import lru_cache
 from itertools import combinations
@@ -13,7 +14,8 @@ from math import comb
 
 import numpy as np
 
-from ._validate import as_vectors, flat_batch
+from ._codegen import UNROLL_D as _UNROLL_D
+from ._validate import as_vectors, finite_or_raise, flat_batch
 
 
 @lru_cache(maxsize=None)
@@ -92,49 +94,74 @@ def _float_cost(d: int, k: int):
     return rec, lu
 
 
-def float_exterior(V, perm=None, signs=None) -> np.ndarray:
-    """Float Plücker coordinates (numba); optional output permutation and signs
-    (``out[..., perm[m]] = signs[m]·coord[m]``, used for the Hodge dual / cross)."""
-    from . import kernels as K
+#: float batches with at most this many output entries skip numba (numpy path, same
+#: formula and term order); larger ones use the numba kernels.
+NUMPY_MAX = 4096
+
+
+def float_exterior(V, perm=None, signs=None, backend: str = "auto",
+                   checked: bool = True, name: str = "V") -> np.ndarray:
+    """Float Plücker coordinates of V (..., k, d); with ``perm``/``signs`` the output is
+    permuted (``out[..., perm[m]] = signs[m]·coord[m]``; the Hodge dual / cross).
+
+    ``backend``: ``"numba"`` (kernels), ``"numpy"`` (vectorised recursion, no numba
+    import) or ``"auto"`` (numpy for small batches, see :data:`NUMPY_MAX`).
+    ``checked=False``: V was not scanned for NaN/inf yet; do it here (after the
+    unrolled kernels from their returned sum, before the other paths).
+    """
     k, d = V.shape[-2:]
     flat, lead = flat_batch(V)
     B = flat.shape[0]
     m = comb(d, k)
+    cross_layout = perm is not None
+    if backend == "auto":
+        backend = "numpy" if B * m <= NUMPY_MAX else "numba"
+    unrolled = backend == "numba" and 2 <= k and d <= _UNROLL_D
+    if not checked and not unrolled:
+        finite_or_raise(flat, name)
+    if backend == "numpy" or k <= 1:
+        out = exact_exterior(flat).astype(np.float64) if k else np.ones((B, 1))
+        if cross_layout:
+            res = np.empty_like(out)
+            res[:, np.asarray(perm)] = out * np.asarray(signs, dtype=np.float64)
+            out = res
+        return out.reshape(lead + (m,))
     out = np.empty((B, m))
+    if d <= _UNROLL_D:
+        from . import _unrolled as U
+        if cross_layout and k == d - 1:
+            total = getattr(U, f"cross_d{d}")(flat, out)
+            if not checked and not math.isfinite(total):
+                finite_or_raise(flat, name)
+            return out.reshape(lead + (m,))
+        total = getattr(U, f"ext_d{d}_k{k}")(flat, out)
+        if not checked and not math.isfinite(total):
+            finite_or_raise(flat, name)
+        if cross_layout:
+            res = np.empty_like(out)
+            res[:, np.asarray(perm)] = out * np.asarray(signs, dtype=np.float64)
+            out = res
+        return out.reshape(lead + (m,))
+    from . import kernels as K
     if perm is None:
         perm = np.arange(m, dtype=np.int64)
         signs = np.ones(m)
-        identity = True
-    else:
-        perm = np.asarray(perm, dtype=np.int64)
-        signs = np.asarray(signs, dtype=np.float64)
-        identity = False
-    if k == 0:
-        out[:] = 1.0
-    elif k == 1:
-        out[:, perm] = flat[:, 0, :] * signs
-    elif k == 2 and d == 3 and not identity and tuple(perm) == (2, 1, 0) \
-            and tuple(signs) == (1.0, -1.0, 1.0):
-        K.cross3_kernel(flat, out)
-    elif k == 2:
+    perm = np.asarray(perm, dtype=np.int64)
+    signs = np.asarray(signs, dtype=np.float64)
+    if k == 2 and not cross_layout:
         I, J = _pair_tables(d)
-        if identity:
-            K.wedge2_kernel(flat, I, J, out)
-        else:
-            tmp = np.empty((B, m))
-            K.wedge2_kernel(flat, I, J, tmp)
-            out[:, perm] = tmp * signs
+        K.wedge2_kernel(flat, I, J, out)
+        return out.reshape(lead + (m,))
+    rec, lu = _float_cost(d, k)
+    if rec <= 4 * lu:
+        src, col, sgn, start, count, width = exterior_tables(d, k)
+        K.exterior_kernel(flat, src, col, sgn, start, count, width, signs, perm, out)
     else:
-        rec, lu = _float_cost(d, k)
-        if rec <= 4 * lu:
-            src, col, sgn, start, count, width = exterior_tables(d, k)
-            K.exterior_kernel(flat, src, col, sgn, start, count, width, signs, perm, out)
-        else:
-            combos = np.asarray(blade_indices(d, k), dtype=np.int64).reshape(m, k)
-            inv = np.empty(m, dtype=np.int64)
-            inv[perm] = np.arange(m)
-            # minors_kernel writes position m' = perm[m]; reorder the combos accordingly
-            K.minors_kernel(flat, combos[inv], signs[inv], out)
+        combos = np.asarray(blade_indices(d, k), dtype=np.int64).reshape(m, k)
+        inv = np.empty(m, dtype=np.int64)
+        inv[perm] = np.arange(m)
+        # minors_kernel writes position q from combos[inv[q]] (so q = perm[m])
+        K.minors_kernel(flat, combos[inv], signs[inv], out)
     return out.reshape(lead + (m,))
 
 
@@ -158,9 +185,9 @@ def wedge(V):
     >>> wedge(np.array([[1., 0, 0], [0, 1, 2]]))
     array([1., 2., 0.])
     """
-    V, exact = as_vectors(V, "V")
+    V, exact = as_vectors(V, "V", check_finite=False)
     k, d = V.shape[-2:]
     if k > d:
         raise ValueError(f"V: cannot wedge k={k} vectors in R^{d}; expected k <= d "
                          f"(shape (..., k, d), got {V.shape})")
-    return exact_exterior(V) if exact else float_exterior(V)
+    return exact_exterior(V) if exact else float_exterior(V, checked=False)

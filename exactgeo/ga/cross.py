@@ -25,14 +25,14 @@ def cross(V):
     >>> cross(np.array([[1., 2.]]))          # d = 2: rotation by +90°
     array([-2.,  1.])
     """
-    V, exact = as_vectors(V, "V")
+    V, exact = as_vectors(V, "V", check_finite=False)
     k, d = V.shape[-2:]
     if k != d - 1:
         raise ValueError(f"V: the cross product takes d-1 vectors in R^d, got {k} vectors "
                          f"in R^{d} (shape {V.shape}); expected shape (..., {d - 1}, {d})")
     perm, signs = hodge_layout(d, d - 1)
     if not exact:
-        return float_exterior(V, perm, signs)
+        return float_exterior(V, perm, signs, checked=False)
     A = exact_exterior(V)
     out = np.empty(A.shape, dtype=object)
     for i, (p, s) in enumerate(zip(perm, signs)):

@@ -2,8 +2,11 @@
 
 This module imports numba, so the public functions import it lazily (``import
 exactgeo`` stays light). Every kernel takes C-contiguous float64 arrays with one
-flat batch axis ``B`` in front and parallelises over that axis in chunks, so each
-thread allocates its scratch buffers once.
+flat batch axis ``B`` in front. Kernels are serial: on the shared 2-core machine
+``parallel=True`` versions were 10–40× *slower* under load from other processes
+(threads waiting at the barrier) and add threading-layer start-up to the first call.
+For d ≤ 6 the straight-line kernels of :mod:`exactgeo.ga._unrolled` are used instead
+of the table-driven ``exterior_kernel``.
 
 Exterior products use the incremental (Laplace) recursion
 
@@ -55,35 +58,19 @@ def _det_inplace(M, k):
     return det
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def wedge2_kernel(V, I, J, out):
     """out[b, m] = V[b,0,I[m]]·V[b,1,J[m]] − V[b,0,J[m]]·V[b,1,I[m]]  (k = 2)."""
     B = V.shape[0]
     M = I.shape[0]
-    for b in nb.prange(B):
+    for b in range(B):
         for m in range(M):
             i = I[m]
             j = J[m]
             out[b, m] = V[b, 0, i] * V[b, 1, j] - V[b, 0, j] * V[b, 1, i]
 
 
-@nb.njit(cache=True, parallel=True)
-def cross3_kernel(V, out):
-    """Usual cross product of V[b, 0] and V[b, 1] in R^3."""
-    B = V.shape[0]
-    for b in nb.prange(B):
-        a0 = V[b, 0, 0]
-        a1 = V[b, 0, 1]
-        a2 = V[b, 0, 2]
-        c0 = V[b, 1, 0]
-        c1 = V[b, 1, 1]
-        c2 = V[b, 1, 2]
-        out[b, 0] = a1 * c2 - a2 * c1
-        out[b, 1] = a2 * c0 - a0 * c2
-        out[b, 2] = a0 * c1 - a1 * c0
-
-
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def exterior_kernel(V, src, col, sgn, start, count, width, sign_out, perm_out, out):
     """Grade-k exterior product of the k rows of V[b] by the incremental recursion.
 
@@ -101,7 +88,7 @@ def exterior_kernel(V, src, col, sgn, start, count, width, sign_out, perm_out, o
             cmax = count[s]
     if d > cmax:
         cmax = d
-    for c in nb.prange(nchunks):
+    for c in range(nchunks):
         cur = np.empty(cmax)
         nxt = np.empty(cmax)
         lo = c * _CHUNK
@@ -124,13 +111,13 @@ def exterior_kernel(V, src, col, sgn, start, count, width, sign_out, perm_out, o
                 out[b, perm_out[m]] = sign_out[m] * cur[m]
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def minors_kernel(V, combos, signs, out):
     """out[b, m] = signs[m]·det(V[b][:, combos[m]]) by LU (for large k)."""
     B, k, _ = V.shape
     m_count = combos.shape[0]
     nchunks = (B + _CHUNK - 1) // _CHUNK
-    for c in nb.prange(nchunks):
+    for c in range(nchunks):
         M = np.empty((k, k))
         lo = c * _CHUNK
         hi = min(B, lo + _CHUNK)
@@ -142,12 +129,12 @@ def minors_kernel(V, combos, signs, out):
                 out[b, m] = signs[m] * _det_inplace(M, k)
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def det_kernel(V, out):
     """out[b] = det V[b] for square V[b] (k×k)."""
     B, k, _ = V.shape
     nchunks = (B + _CHUNK - 1) // _CHUNK
-    for c in nb.prange(nchunks):
+    for c in range(nchunks):
         M = np.empty((k, k))
         lo = c * _CHUNK
         hi = min(B, lo + _CHUNK)
@@ -158,12 +145,12 @@ def det_kernel(V, out):
             out[b] = _det_inplace(M, k)
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def gram_det_kernel(V, out):
     """out[b] = det(V[b] V[b]ᵀ) (Gram determinant of the k rows)."""
     B, k, d = V.shape
     nchunks = (B + _CHUNK - 1) // _CHUNK
-    for c in nb.prange(nchunks):
+    for c in range(nchunks):
         G = np.empty((k, k))
         lo = c * _CHUNK
         hi = min(B, lo + _CHUNK)
