@@ -106,6 +106,18 @@ def decide(sup, beta, *, kind: str, sup_sq=None) -> str:
     return "certified-optimal" if kind == "exact" else "sampled-no-violation"
 
 
+def pricing_family(family):
+    """The family whose oracle prices the *network* problem. For ℓ1 families built
+    without axes (dictionaries W1 / T), the finite dictionary is not the network's
+    neuron set: the supremum is over all ℓ1-unit neurons, which the W1+ / B1+ oracle
+    evaluates exactly (THEORY §2.4), so price with the axes=True sibling."""
+    if getattr(family, "reg", None) == "l1" and getattr(family, "axes", True) is False:
+        from .families import get_family
+        return get_family(family.activation, depth=getattr(family, "depth", 2), reg="l1",
+                          bias=family.bias, axes=True)
+    return family
+
+
 def _is_exact_vector(r) -> bool:
     arr = np.asarray(r, dtype=object)
     return arr.size > 0 and all(is_exact_scalar(v) for v in arr.flat)
@@ -142,6 +154,7 @@ def network_certificate(family, X, r, beta, *, samples: int = 2000, seed: int = 
     >>> from fractions import Fraction as F
     >>> from exactgeo.families import get_family       # doctest: +SKIP
     """
+    family = pricing_family(family)
     beta_exact = is_exact_scalar(beta)
     b_f = float(beta)
     split = _arb_split(r)
@@ -286,6 +299,7 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
         A = (np.asarray(family.features(Xf, atoms), dtype=float) if atoms
              else np.zeros((len(yf), 0)))
     sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol)
+    oracle = pricing_family(family)
     history, added = [], []
     converged = False
     pr = None
@@ -293,12 +307,12 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
     for rounds in range(1, max_rounds + 1):
         z = np.asarray(sol.z, dtype=float)
         r = yf - A @ z - float(sol.xi)
-        pr = family.price(Xf, r, samples=samples, seed=seed)
+        pr = oracle.price(Xf, r, samples=samples, seed=seed)
         history.append(float(pr.sup))
         if float(pr.sup) <= b_f * (1 + tol) or pr.atom is None:
             converged = True
             break
-        col = np.asarray(family.features(Xf, [pr.atom]), dtype=float)[:, 0]
+        col = np.asarray(oracle.features(Xf, [pr.atom]), dtype=float)[:, 0]
         if A.shape[1] and np.min(np.max(np.abs(A - col[:, None]), axis=0)) <= 1e-12 * (1 + np.abs(col).max()):
             break  # the maximiser is already a column: the solver, not the dictionary, limits
         atoms.append(pr.atom)

@@ -222,9 +222,7 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
     b = _parse_beta(beta, min_norm)
     if not isinstance(samples, (int, np.integer)) or samples < 1:
         raise ValueError(f"samples: expected a positive integer, got {samples!r}")
-    exact = bool(exact) or (ex_x and ex_y) or (ex_x and not ex_y and False)
-    if ex_x != ex_y and not exact:
-        pass
+    exact = bool(exact) or ex_x or ex_y          # exact inputs → exact outputs
     if exact:
         X_e = X_arr if ex_x else as_exact_array(X_arr, "X")
         y_e = y_arr if ex_y else as_exact_array(y_arr, "y")
@@ -308,7 +306,24 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
                      y_e if lasso_status == "exact" else None)
 
 
+@dataclass
+class _EmptyExact:
+    """Exact solution over an empty dictionary: z = (), ξ = mean(y) (or 0), r = y − ξ."""
+    status: str
+    z: Any
+    xi: Any
+    r: Any
+    objective_exact: Any
+    message: str = "empty dictionary: the fit is the intercept only"
+    objective_enclosure: Any = None
+
+
 def _certify_exact(D, y_e, b, sol, bias):
+    if D.shape[1] == 0:
+        xi = sum(y_e, Fraction(0)) / len(y_e) if bias else Fraction(0)
+        r = np.array([v - xi for v in y_e], dtype=object)
+        return _EmptyExact("exact", np.zeros(0, dtype=object), xi, r,
+                           sum((v * v for v in r), Fraction(0)) / 2)
     from .lasso import certify_lasso
     try:
         return certify_lasso(D, y_e, b, sol, norm_sq=D.norm_sq, intercept=bias)
