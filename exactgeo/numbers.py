@@ -205,7 +205,8 @@ def as_array(a, name: str = "array"):
     if {"exact", "float"} <= kinds:
         raise TypeError(f"{name}: mixes exact values (Fraction/Rational/fmpq) with floats; "
                         "convert all entries with exactgeo.numbers.as_exact_array or to float")
-    if "exact" in kinds or (isinstance(a, np.ndarray) and kinds == {"int"}):
+    if "exact" in kinds or (isinstance(a, np.ndarray) and kinds <= {"int"}):
+        # object arrays are exactgeo's exact container (also when empty or all-int)
         return as_exact_array(a, name), True
     return as_float_array(a, name), False
 

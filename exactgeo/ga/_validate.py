@@ -84,7 +84,7 @@ def finite_or_raise(arr, name: str):
     bad = ~np.isfinite(arr)
     if np.any(bad):
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{name}: expected finite numbers, got {arr[idx]!r} at index "
+        raise ValueError(f"{name}: expected finite numbers, got {float(arr[idx])!r} at index "
                          f"{idx} (shape {arr.shape})")
 
 
