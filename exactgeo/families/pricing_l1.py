@@ -2,9 +2,13 @@
 the supremum: W1+ / B1+ for ℓ1 inner penalties in every dimension, and the ramps R
 (or ±1 without bias) in d = 1 for both penalties (THEORY §2.4–2.5).
 
-The candidates are never stored as a dictionary: the family's pre-activations Z
-(integers for exact data) are correlated with r directly, so no zero/duplicate
-filtering is needed and degenerate subsets are skipped.
+The candidates are never stored as a dictionary: the pool subsets are processed in
+chunks (so any n, d fits in memory), degenerate subsets are skipped, and
+zero/duplicate filtering is unnecessary. Exact arithmetic uses
+rᵀσ(Xw + b) = (Σ_{i active} r_i x̃_i)ᵀ(w, b): the activity pattern comes from the
+exact integer pre-activations, and the pattern sums are int64 matrix products on
+40-bit limbs of the integer-scaled r_i x̃_i (exact: a 0/±1 pattern times limbs
+< 2^40 summed over n < 2^22 rows stays below 2^62).
 """
 from __future__ import annotations
 
@@ -13,6 +17,35 @@ from fractions import Fraction
 import numpy as np
 
 from .base import Pricing, _common_denominator
+
+_CHUNK_ENTRIES = 2 ** 22      # n × (subsets per chunk)
+_LIMB = 40
+
+
+def _limbs(M):
+    """Object int array → list of signed int64 arrays with M = Σ_l L_l·2^(40 l)."""
+    flat = [int(v) for v in M.flat]
+    big = max((abs(v) for v in flat), default=0)
+    nl = max(1, -(-big.bit_length() // _LIMB))
+    mask = (1 << _LIMB) - 1
+    out = []
+    for l in range(nl):
+        sh = _LIMB * l
+        out.append(np.array([(abs(v) >> sh & mask) * (1 if v >= 0 else -1) for v in flat],
+                            dtype=np.int64).reshape(M.shape))
+    return out
+
+
+def _pattern_sums(Pat, limbs):
+    """Exact Patᵀ @ M for an (n, m) int8 pattern in {−1, 0, 1} and M given by limbs."""
+    PT = Pat.T.astype(np.int64)
+    G = None
+    for l, L in enumerate(limbs):
+        part = (PT @ L).astype(object)
+        if l:
+            part = part * (1 << (_LIMB * l))
+        G = part if G is None else G + part
+    return G
 
 
 def price_dictionary(fam, X, r, exact: bool) -> Pricing:
@@ -25,59 +58,75 @@ def price_dictionary(fam, X, r, exact: bool) -> Pricing:
     >>> P = fam.price(x, [Fraction(v) for v in lam]); P.sup_exact, P.kind
     (Fraction(1, 1), 'exact')
     """
-    B = fam._cached_build(X, exact)
-    d = B.d
-    Z = B.Z
-    m = Z.shape[1]
-    w = B.W[:, :d]
-    ok = ~B.deg
+    n, d = X.shape
+    total = fam.n_candidates(n, d)
+    if total * n <= 4 * _CHUNK_ENTRIES:
+        chunks = [fam._cached_build(X, exact)]
+    else:
+        prep = fam._prepare(X, exact)
+        C = fam._combos(n, d)
+        step = max(1, _CHUNK_ENTRIES // n)
+        chunks = (fam._build(X, exact, C[s:s + step], prep) for s in range(0, len(C), step))
     if exact:
         rn, R = _common_denominator(r)
-        if fam.activation == "relu":
-            pos = rn @ np.where(Z > 0, Z, 0) if m else np.zeros(0, dtype=object)
-            tot = rn @ Z if m else np.zeros(0, dtype=object)
-            # rᵀσ(−Z) = rᵀσ(Z) − rᵀZ
-            corr = [pos, pos - tot]
-        else:
-            corr = [rn @ np.abs(Z) if m else np.zeros(0, dtype=object)]
-        n1 = np.abs(w).sum(axis=1) if m else np.zeros(0, dtype=object)
-        den = np.array([R * B.D * v for v in n1], dtype=object)
-        vals_f = []
-        for cv in corr:
-            with np.errstate(all="ignore"):
-                f = np.array([abs(float(Fraction(int(a), int(b)))) if b != 0 else 0.0
-                              for a, b in zip(cv, den)])
-            f[~ok] = -1.0
-            vals_f.append(f)
+        limbs = None
     else:
         rf = np.asarray(r, dtype=np.float64)
-        if fam.activation == "relu":
-            corr = [rf @ np.maximum(Z, 0.0), rf @ np.maximum(-Z, 0.0)]
+    best = None          # (|value| (Fraction or float), value, build, t, sign)
+    for B in chunks:
+        m = B.Z.shape[1]
+        if m == 0:
+            continue
+        ok = ~B.deg
+        if exact:
+            if limbs is None:
+                Xt = B.prep.pool[:n]
+                limbs = _limbs(rn[:, None] * Xt)
+            Z = B.Z
+            W = B.W
+            Gp = _pattern_sums((Z > 0).astype(np.int8), limbs)
+            Gn = _pattern_sums((Z < 0).astype(np.int8), limbs)
+            cp = (Gp * W).sum(axis=1)          # rnᵀσ(Z)·(scale)
+            cn = -(Gn * W).sum(axis=1)         # rnᵀσ(−Z)
+            corr = [cp, cn] if fam.activation == "relu" else [cp + cn]
+            w = W[:, :d]
+            den = np.array([R * B.D * v for v in np.abs(w).sum(axis=1)], dtype=object)
+            vals = []
+            for cv in corr:
+                f = np.array([abs(int(a)) / int(b) if ok[k] else -1.0
+                              for k, (a, b) in enumerate(zip(cv, den))])
+                vals.append(f)
         else:
-            corr = [rf @ np.abs(Z)]
-        vals_f = []
-        for cv in corr:
-            f = np.abs(cv)
-            f[~ok] = -1.0
-            vals_f.append(f)
-    signs = (1, -1)[:len(corr)]
-    allf = np.stack(vals_f)              # (n_signs, m)
-    if allf.size == 0 or allf.max() < 0:
+            Z = B.Z
+            if fam.activation == "relu":
+                corr = [rf @ np.maximum(Z, 0.0), rf @ np.maximum(-Z, 0.0)]
+            else:
+                corr = [rf @ np.abs(Z)]
+            vals = []
+            for cv in corr:
+                f = np.abs(cv)
+                f[~ok] = -1.0
+                vals.append(f)
+        allf = np.stack(vals)
+        top = allf.max()
+        if top < 0:
+            continue
+        signs = (1, -1)
+        if not exact:
+            si, t = np.unravel_index(int(np.argmax(allf)), allf.shape)
+            if best is None or top > best[0]:
+                best = (top, float(corr[si][t]), B, int(t), signs[si])
+            continue
+        cand = np.argwhere(allf >= top * (1 - 1e-9))
+        for si, t in sorted(map(tuple, cand), key=lambda p: (p[1], p[0])):
+            v = Fraction(int(corr[si][t]), int(den[t]))
+            if best is None or abs(v) > best[0]:
+                best = (abs(v), v, B, int(t), signs[si])
+    if best is None:
         return Pricing(0.0, None, 1, "exact", 0, Fraction(0) if exact else None,
                        Fraction(0) if exact else None)
-    top = allf.max()
-    if not exact:
-        si, t = np.unravel_index(int(np.argmax(allf)), allf.shape)
-        val = corr[si][t]
-        atom = fam._atom_from(B, int(t), signs[si])
-        return Pricing(float(abs(val)), atom, 1 if val >= 0 else -1, "exact")
-    best = None
-    cand = np.argwhere(allf >= top * (1 - 1e-9) - 1e-300)
-    for si, t in sorted(map(tuple, cand), key=lambda p: (p[1], p[0])):
-        v = Fraction(int(corr[si][t]), int(den[t]))
-        if best is None or abs(v) > abs(best[0]):
-            best = (v, si, t)
-    v, si, t = best
-    atom = fam._atom_from(B, int(t), signs[si])
-    s = abs(v)
-    return Pricing(float(s), atom, 1 if v >= 0 else -1, "exact", 0, s, s * s)
+    s, v, B, t, nsign = best
+    atom = fam._atom_from(B, t, nsign)
+    if exact:
+        return Pricing(float(s), atom, 1 if v >= 0 else -1, "exact", 0, s, s * s)
+    return Pricing(float(s), atom, 1 if v >= 0 else -1, "exact")

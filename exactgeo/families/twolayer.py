@@ -162,12 +162,10 @@ class TwoLayerFamily(Family):
 
     # ------------------------------------------------------------------ building
 
-    def _build(self, X, exact):
-        """Candidate hyperplanes W (m, d or d+1) and pre-activations Z (n, m)."""
+    def _prepare(self, X, exact):
+        """Pool of vectors (samples first, then axes) and the scaled data rows."""
         n, d = X.shape
-        k = self._subset_size(d)
         n_ax = self._n_pool_axes(d)
-        C = combos_array(n, n_ax, k, self.bias)
         dim = d + 1 if self.bias else d
         if exact:
             Xint, Dd = integer_scale(X)
@@ -177,28 +175,52 @@ class TwoLayerFamily(Family):
                 pool[:n, d] = Dd
             for a in range(n_ax):
                 pool[n + a, a] = 1
+            bx = max((abs(int(v)) for v in pool.flat), default=0)
+            return _Build(pool=pool, D=Dd, exact=True, n=n, d=d, dim=dim, bx=bx)
+        pool = np.zeros((n + n_ax, dim))
+        pool[:n, :d] = np.asarray(X, dtype=np.float64)
+        if self.bias:
+            pool[:n, d] = 1.0
+        for a in range(n_ax):
+            pool[n + a, a] = 1.0
+        return _Build(pool=pool, D=1, exact=False, n=n, d=d, dim=dim)
+
+    def _combos(self, n, d):
+        return combos_array(n, self._n_pool_axes(d), self._subset_size(d), self.bias)
+
+    def _build(self, X, exact, C=None, prep=None):
+        """Candidate hyperplanes W (m, d or d+1) and pre-activations Z (n, m) for the pool
+        subsets ``C`` (default: all). Exact: W primitive integers and Z = D·(Xw + b),
+        int64 when provably in range, else Python ints."""
+        n, d = X.shape
+        P = prep if prep is not None else self._prepare(X, exact)
+        if C is None:
+            C = self._combos(n, d)
+        k = self._subset_size(d)
+        dim, pool = P.dim, P.pool
+        if exact:
             W = cross_rows(pool[C]) if k > 0 else _ones_row(len(C), dim, exact=True)
             # primitive integer vectors: keeps the numbers small
             for t in range(W.shape[0]):
                 g = gcd(*[int(v) for v in W[t]])
                 if g > 1:
                     W[t] = [int(v) // g for v in W[t]]
+            bw = max((abs(int(v)) for v in W.flat), default=0)
             Xt = pool[:n]
-            Z = Xt @ W.T if len(C) else np.zeros((n, 0), dtype=object)
+            if not len(C):
+                Z = np.zeros((n, 0), dtype=np.int64)
+            elif P.bx * bw * dim < 2 ** 62:
+                Z = Xt.astype(np.int64) @ W.astype(np.int64).T
+            else:
+                Z = Xt @ W.T
             w = W[:, :d]
             deg = np.array([all(v == 0 for v in row) for row in w], dtype=bool)
             if self.reg == "l1":
                 nrm = np.abs(w).sum(axis=1) if len(C) else np.zeros(0, dtype=object)
             else:
                 nrm = (w * w).sum(axis=1) if len(C) else np.zeros(0, dtype=object)
-            return _Build(C=C, W=W, Z=Z, deg=deg, norm=nrm, D=Dd, exact=True, n=n, d=d)
-        Xf = np.asarray(X, dtype=np.float64)
-        pool = np.zeros((n + n_ax, dim))
-        pool[:n, :d] = Xf
-        if self.bias:
-            pool[:n, d] = 1.0
-        for a in range(n_ax):
-            pool[n + a, a] = 1.0
+            return _Build(C=C, W=W, Z=Z, deg=deg, norm=nrm, D=P.D, exact=True, n=n, d=d,
+                          prep=P)
         if k > 0:
             Q = pool[C]
             W = cross_rows(Q)
@@ -219,7 +241,7 @@ class TwoLayerFamily(Family):
         if self.bias:
             scale = scale + np.abs(W[:, d])[None, :]
         Z[np.abs(Z) <= 1e-13 * scale] = 0.0
-        return _Build(C=C, W=W, Z=Z, deg=deg, norm=None, D=1, exact=False, n=n, d=d)
+        return _Build(C=C, W=W, Z=Z, deg=deg, norm=None, D=1, exact=False, n=n, d=d, prep=P)
 
     def _cached_build(self, X, exact):
         key = (exact, X.shape, tuple(X.ravel().tolist()) if exact else X.tobytes())
@@ -292,6 +314,8 @@ class TwoLayerFamily(Family):
         self._guard(n, d, exact, max_bytes)
         B = self._build(X, exact)
         cols, cand, signs = self._sigma_cols(B)
+        if exact and cols.dtype != object:
+            cols = cols.astype(object)      # Python ints: exact arithmetic downstream
         deg = B.deg[cand]
         if exact:
             if self.reg == "l1":
