@@ -254,5 +254,5 @@ def test_l1_chunked_pricing_equals_single_pass(act, monkeypatch):
     P2 = get_family(act, reg="l1", bias=True).price(X, r)
     Pf2 = get_family(act, reg="l1", bias=True).price(np.asarray(X, float), r.astype(float))
     assert P1.sup_exact == P2.sup_exact and P1.atom.key() == P2.atom.key()
-    assert Pf1.sup == Pf2.sup
+    assert abs(Pf1.sup - Pf2.sup) <= 1e-12                # ties: rounding may pick another
     assert abs(Pf1.sup - float(P1.sup_exact)) <= 1e-12   # float rounding only
