@@ -11,7 +11,7 @@ from exactgeo.cli import main
 from proofs import runner
 from proofs.runner import TheoremResult, cli_prove, discover, run, theorem_from_module
 
-GA_NAMES = ["ga-i1-multilinear", "ga-i2-cross-det", "ga-i3-cross-norm", "ga-i4-cauchy-binet",
+GA_NAMES = ["ga-library-symbolic", "ga-i1-multilinear", "ga-i2-cross-det", "ga-i3-cross-norm", "ga-i4-cauchy-binet",
             "ga-i5-covariance", "ga-i6-cross-zero-rank", "ga-i7-distance", "ga-i8-wedge-gram",
             "ga-i9-area-2d", "ga-i10-affine-hyperplane", "ga-i12-abs-min"]
 CHEAP = ["ga-i12-abs-min", "ga-i9-area-2d"]  # well under a second each
