@@ -149,7 +149,9 @@ def gd_comparison(X, labels, layers, Y=None, inits=3, steps=1500, lr=5e-3, seed=
             where = "global (zero cost)"
         else:
             near = [k for k, v in enumerate(rrr) if abs(fc - v) <= 0.01 * max(v, 1e-300)]
-            if near:
+            if near and near[0] == 0:
+                where = "near c_N RRR_0 (constant fit: all neurons dead)"
+            elif near:
                 where = f"near c_N RRR_{near[0]} (active-neuron family, k = {near[0]})"
             elif fc < 0.99 * min(rrr):
                 where = "below every active-neuron value, not yet zero"
