@@ -166,6 +166,11 @@ def test_2d_l2_oracle_vs_dense_angles(act, bias):
     Pf = fam.price(Xf, np.asarray(re, dtype=float))
     # float walk: same chambers, values O(10) → rounding ≤ 1e-12
     assert abs(Pf.sup - math.sqrt(P.sup_sq_exact)) <= 1e-12
+    # the float maximiser is a valid atom: made exact from its points/sign (or its float
+    # values), its column matches the float column (tolerance: float rounding of u, c)
+    ae = fam.exact_atom(X, Pf.atom)
+    col = np.asarray(fam.features(X, [ae]), dtype=float)[:, 0] / math.sqrt(ae.norm_sq)
+    assert np.allclose(col, fam.features(Xf, [Pf.atom])[:, 0], atol=1e-12)
     th = np.linspace(0, 2 * np.pi, 100000, endpoint=False)
     U = np.stack([np.cos(th), np.sin(th)], axis=1)
     if bias:
@@ -192,6 +197,11 @@ def test_2d_l2_oracle_dominates_rational_directions(data, act, bias):
     assert P.kind == "exact" and S2 >= 0
     if P.atom is not None and (P.sup_sq_exact > 0):
         check_attained(fam, X, r, P)
+        Pf = fam.price(np.asarray(X, dtype=float), np.asarray(r, dtype=float))
+        ae = fam.exact_atom(X, Pf.atom)      # ray maximisers are rebuilt from points/sign
+        v = value_exact(X, r, ae.u, ae.c, act)
+        # float rounding only (values O(10)); a wrong sign/point would be off by O(1)
+        assert abs(float(v * v / ae.norm_sq) - float(S2)) <= 1e-9 * (1 + float(S2))
     # dictionary atoms and random rational directions never exceed S (decided by squaring)
     for k in range(-6, 7):
         for m in range(-6, 7):
