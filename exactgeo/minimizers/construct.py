@@ -584,17 +584,25 @@ def _input_kappa(data: ClusterData) -> float:
 
 def _construct_float(data, geo, order, eps, t_list, L):
     Q = data.Q
-    P = data.Z.astype(float).copy()
+    Z = data.Z.astype(float)
     cls = data.cls
     delta = geo.delta
     hmin = float(geo.h.min())
     cum, apexes, ts = [], np.zeros((Q, Q)), []
+    done = []
+    # the current points of step j are known in closed form (T3/T4 of the previous steps):
+    # raw samples of the classes not yet truncated and the apexes of the truncated ones;
+    # the final forward pass over all samples verifies the whole network.
     for step, j in enumerate(order):
         v = geo.v[:, j] / geo.h[j]
         a = data.means[:, j] - (delta + eps) * v
         S = _float_frame(v)
-        others = cls != j
-        R = float(np.sqrt(((P[:, others] - a.reshape(-1, 1)) ** 2).sum(axis=0)).max())
+        R = 0.0
+        for k in range(Q):
+            if k == j:
+                continue
+            pts = apexes[:, [k]] if k in done else Z[:, cls == k]
+            R = max(R, float(np.sqrt(((pts - a.reshape(-1, 1)) ** 2).sum(axis=0)).max()))
         if t_list[step] is None:
             tj = 2 * eps / R if R > 0 else 1.0
             if delta > 0:
@@ -608,11 +616,10 @@ def _construct_float(data, geo, order, eps, t_list, L):
                 raise ValueError(f"t: layer {step + 1} needs 0 < t <= {hi:.6g}, got {tj}")
         W = -np.outer(np.ones(Q), v) + tj * S
         b = -W @ a
-        P = truncate(W, b, P)
-        P[:, cls == j] = a.reshape(-1, 1)  # collapsed exactly onto the apex (T4)
         cum.append((W, b))
         apexes[:, j] = a
         ts.append(tj)
+        done.append(j)
     layers, output, A, c = assemble(data, cum, apexes, L)
     cost, _ = network_cost(layers, output, data)
     cond = [float(np.linalg.cond(W)) for W, _ in _padded(cum, L)]
