@@ -67,6 +67,21 @@ def to_clifford(coords, d: int, grade: int):
     return clifford.MVArray.from_value_array(layout, vals)
 
 
+def _flatten(obj, mv_type):
+    """Nested lists / object arrays of multivectors → (flat list, batch shape)."""
+    if isinstance(obj, np.ndarray):
+        return list(obj.flat), obj.shape
+    if isinstance(obj, (list, tuple)) and obj and not isinstance(obj[0], mv_type) \
+            and isinstance(obj[0], (list, tuple, np.ndarray)):
+        parts = [_flatten(o, mv_type) for o in obj]
+        if len({p[1] for p in parts}) != 1:
+            raise ValueError("mv: expected a rectangular (non-ragged) array of multivectors")
+        return [x for p in parts for x in p[0]], (len(obj),) + parts[0][1]
+    if isinstance(obj, (list, tuple)):
+        return list(obj), (len(obj),)
+    return [], ()
+
+
 def from_clifford(mv, grade: int) -> np.ndarray:
     """Grade-k coordinates (..., C(d, k)) of a clifford MultiVector / MVArray / sequence
     of MultiVectors (other grades are ignored).
@@ -81,8 +96,7 @@ def from_clifford(mv, grade: int) -> np.ndarray:
         layout = mv.layout
         vals = np.asarray(mv.value, dtype=np.float64)
     else:
-        items = list(np.asarray(mv, dtype=object).flat)
-        shape = np.shape(np.asarray(mv, dtype=object))
+        items, shape = _flatten(mv, clifford.MultiVector)
         if not items or not all(isinstance(x, clifford.MultiVector) for x in items):
             raise TypeError(f"mv: expected a clifford MultiVector or an array of them, "
                             f"got {type(mv).__name__}")
