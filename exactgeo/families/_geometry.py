@@ -95,3 +95,21 @@ def combos_array(n_points: int, n_axes: int, k: int, need_point: bool) -> np.nda
     if need_point:
         C = C[C[:, 0] < n_points]
     return C
+
+
+def combos_chunks(n_points: int, n_axes: int, k: int, need_point: bool, step: int):
+    """The rows of :func:`combos_array` in consecutive (≤ step, k) int64 blocks,
+    generated lazily (memory O(step·k))."""
+    from itertools import islice
+    N = n_points + n_axes
+    if k == 0:
+        yield np.zeros((1, 0), dtype=np.int64)
+        return
+    gen = combinations(range(N), k)
+    if need_point:
+        gen = (c for c in gen if c[0] < n_points)
+    while True:
+        block = list(islice(gen, step))
+        if not block:
+            return
+        yield np.array(block, dtype=np.int64).reshape(len(block), k)

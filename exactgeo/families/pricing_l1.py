@@ -16,6 +16,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ._geometry import combos_chunks
 from .base import Pricing, _common_denominator
 
 _CHUNK_ENTRIES = 2 ** 22      # n × (subsets per chunk)
@@ -64,9 +65,9 @@ def price_dictionary(fam, X, r, exact: bool) -> Pricing:
         chunks = [fam._cached_build(X, exact)]
     else:
         prep = fam._prepare(X, exact)
-        C = fam._combos(n, d)
         step = max(1, _CHUNK_ENTRIES // n)
-        chunks = (fam._build(X, exact, C[s:s + step], prep) for s in range(0, len(C), step))
+        blocks = combos_chunks(n, fam._n_pool_axes(d), fam._subset_size(d), fam.bias, step)
+        chunks = (fam._build(X, exact, C, prep) for C in blocks)
     if exact:
         rn, R = _common_denominator(r)
         limbs = None
