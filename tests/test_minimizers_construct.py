@@ -137,3 +137,32 @@ def test_cli(capsys, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("0,0,1\n1,1,1\n")
     assert main(["construct", str(bad), "--layers", "3"]) == 2
+
+
+from hypothesis import assume, given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(2, 3).flatmap(lambda Q: st.tuples(
+    st.just(Q),
+    st.lists(st.integers(-2, 2), min_size=Q * Q, max_size=Q * Q),
+    st.lists(st.fractions(-1, 1, max_denominator=8), min_size=3 * Q * Q, max_size=3 * Q * Q),
+    st.lists(st.fractions(-5, 5, max_denominator=4), min_size=Q * Q, max_size=Q * Q),
+    st.permutations(list(range(Q))))))
+def test_property_exact_zero_cost(case):
+    """Random rational clustered data (3 points per class), random targets and class order:
+    whenever the hypotheses hold the exact network interpolates every sample exactly."""
+    Q, mshift, devs, ys, order = case
+    means = 6 * np.eye(Q, dtype=int) + np.array(mshift).reshape(Q, Q)
+    X = np.array([[Fraction(int(means[j, k])) + devs[(3 * j + i) * Q + k] for k in range(Q)]
+                  for j in range(Q) for i in range(3)], dtype=object)
+    lab = np.repeat(np.arange(Q), 3)
+    Y = np.array(ys, dtype=object).reshape(Q, Q)
+    try:
+        r = construct_minimizer(X, lab, Y=Y, layers=Q + 1, exact=True, order=order)
+    except ValueError as exc:   # κ ≥ 1/2 or dependent means: outside the theorem
+        assume("kappa" not in str(exc) and "dependent" not in str(exc) and
+               "coincident" not in str(exc))
+        raise
+    assert r.cost_exact == 0
+    assert (r.predict(X) == Y[:, lab].T).all()

@@ -504,7 +504,10 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
 
     X (N, M), labels (N,), Y (P, Q) or None (one-hot), ``layers`` = L ≥ Q hidden layers.
     ``eps`` ∈ (0, (h_min − 2δ)/2) (default (h_min − 2δ)/4), ``t`` a scalar or Q values
-    (default min(ε/δ, 2ε/R_j); exact mode caps it by the exact admissible bound), ``order``
+    (float: the normalised t_j ∈ (0, min(ε/δ, (h_min − 2δ − 2ε)/R_j)], default
+    min(ε/δ, 2ε/R_j); exact: t_j in the unnormalised scale of the exact variant (rows
+    −v_j + t_jσ_kP_je_k, |v_j| = h_j), default ≈ h_j × the float default, halved until it is
+    ≤ the exact admissible bound t_max — a user t_j above t_max is an error), ``order``
     a permutation of range(Q) (the class truncated by layer j), ``method`` "kappa"
     (κ < 1/2 required) or "lp" (exact step-wise separability, :mod:`.separability`; always
     returns exact parameters).
