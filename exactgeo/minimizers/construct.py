@@ -545,7 +545,9 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
     if not geo.kappa < KAPPA_THRESHOLD:
         raise ValueError(
             f"X: clustering condition fails: kappa = delta/min_j h_j = {geo.kappa:.6g} >= 1/2 "
-            f"(threshold); offending class {data.classes[geo.hmin_class]!r} (smallest h = "
+            f"(threshold)" + (" after projection onto the affine hull of the class means"
+                              if data.proj is not None else "") +
+            f"; offending class {data.classes[geo.hmin_class]!r} (smallest h = "
             f"{geo.h[geo.hmin_class]:.6g}, distance of its mean to the affine hull of the "
             f"other means), delta = {geo.delta:.6g} attained in class "
             f"{data.classes[geo.delta_class]!r}; try method='lp' (exact separability check)")
@@ -572,6 +574,11 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
     res.kappa_input = kappa_input
     res.status = (f"kappa = {geo.kappa:.6g} < 1/2: sufficient clustering condition holds "
                   f"(THEORY 4.4); cost verified by a forward pass over all {data.N} samples")
+    if not exact:
+        scale = float(data.c_N * float((np.asarray(data.Y, dtype=float)[:, data.cls] ** 2).sum()))
+        if res.cost > 1e-10 * max(scale, 1e-300):
+            res.status += (f"; WARNING: float cost {res.cost:.3e} exceeds 1e-10 relative "
+                           f"(max cond {max(res.condition):.3g}); use exact=True")
     return res
 
 
