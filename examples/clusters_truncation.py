@@ -23,7 +23,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from exactgeo.data import read_csv  # noqa: E402
 from exactgeo.minimizers import construct_minimizer  # noqa: E402
 from exactgeo.minimizers.cli import load_labelled  # noqa: E402
 from exactgeo.minimizers.truncation import tau_states  # noqa: E402

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import numpy as np
 
 from exactgeo.minimizers.cli import load_labelled
 from exactgeo.minimizers.gd import gd_comparison

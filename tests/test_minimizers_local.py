@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from exactgeo.minimizers.gd import (cost, flatten, gd_comparison, gradient, random_init,
-                                    train, unflatten)
+                                    unflatten)
 from exactgeo.minimizers.local import (active_neuron_network, affine_least_squares,
                                        local_minima_report, no_truncation_minimum, rrr_costs,
                                        subset_truncation_probe)

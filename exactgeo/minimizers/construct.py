@@ -40,7 +40,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..numbers import as_array, as_exact_array, exact_inv, exact_rank, fraction_str
-from .truncation import forward, inverse, layers_from_cumulative, relu, truncate
+from .truncation import forward, inverse, layers_from_cumulative, truncate
 
 __all__ = ["construct_minimizer", "MinimizerResult", "ClusterData", "prepare_data",
            "cluster_geometry", "network_cost", "assemble"]

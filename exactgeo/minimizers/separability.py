@@ -44,7 +44,7 @@ from typing import Optional
 import numpy as np
 
 from ..numbers import exact_inv, from_fmpq_mat, to_fmpq_mat
-from .construct import (ClusterData, MinimizerResult, _eye, _padded, assemble,
+from .construct import (ClusterData, MinimizerResult, _padded, assemble,  # noqa: F401
                         cluster_geometry, construct_minimizer, exact_truncation_layer,
                         network_cost, prepare_data)
 from .truncation import truncate
