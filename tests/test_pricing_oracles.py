@@ -266,3 +266,20 @@ def test_l1_chunked_pricing_equals_single_pass(act, monkeypatch):
     assert P1.sup_exact == P2.sup_exact and P1.atom.key() == P2.atom.key()
     assert abs(Pf1.sup - Pf2.sup) <= 1e-12                # ties: rounding may pick another
     assert abs(Pf1.sup - float(P1.sup_exact)) <= 1e-12   # float rounding only
+
+
+def test_2d_sector_sort_beyond_float_precision(monkeypatch):
+    import exactgeo.families.pricing_2d as p2
+    check_sorted = p2._sorted_exactly
+    big = 2 ** 60
+    # ×(y) = (2^60, 1) and (2^60 + 1, 1): float angles tie, exact angles differ
+    X = exact([[1, -big], [1, -(big + 1)], [3, 1], [-2, 5]])
+    r = np.array([F(3), F(-2), F(1, 2), F(-1, 3)], dtype=object)
+    fam = get_family("relu", reg="l2", bias=False)
+    P = fam.price(X, r)
+    monkeypatch.setattr(p2, "_sorted_exactly", lambda vs: False)    # force the exact sort
+    P2 = fam.price(X, r)
+    assert P.sup_sq_exact == P2.sup_sq_exact and P.atom.key() == P2.atom.key()
+    check_attained(fam, X, r, P)
+    assert not check_sorted([(big, 1), (big + 1, 1)])
+    assert check_sorted([(big + 1, 1), (big, 1), (0, 1), (-1, 0), (0, -1)])

@@ -34,6 +34,19 @@ def _angle_key_exact(a, b):
     return (half, 1, -Fraction(a, b))
 
 
+def _half(a, b):
+    return 0 if (b > 0 or (b == 0 and a > 0)) else 1
+
+
+def _sorted_exactly(vs) -> bool:
+    """Are the nonzero vectors ``vs`` in non-decreasing angle order in [0, 2π)?"""
+    for (a1, b1), (a2, b2) in zip(vs, vs[1:]):
+        h1, h2 = _half(a1, b1), _half(a2, b2)
+        if h1 > h2 or (h1 == h2 and a1 * b2 - b1 * a2 < 0):
+            return False
+    return True
+
+
 def _sectors(Ys, idx, w, relu: bool, exact: bool):
     """Best (q_num, q_den, direction, ray_points, t) over all chambers, where
     q = q_num/q_den = (value of ±r)² in the scaled units; None if no nonzero row."""
@@ -44,20 +57,23 @@ def _sectors(Ys, idx, w, relu: bool, exact: bool):
         rays.append(((b, -a), k, 1))
     if not rays:
         return None
-    if exact:
-        keyed = sorted(((_angle_key_exact(*v), v, k, s) for v, k, s in rays),
-                       key=lambda t: t[0])
-    else:
-        keyed = sorted((((math.atan2(v[1], v[0]) % (2 * math.pi)),), v, k, s)
-                       for v, k, s in rays)
+    ang = [math.atan2(float(v[1]), float(v[0])) % (2 * math.pi) for v, _, _ in rays]
+    order = sorted(range(len(rays)), key=ang.__getitem__)
+    if exact and not _sorted_exactly([rays[i][0] for i in order]):
+        order = sorted(range(len(rays)), key=lambda i: _angle_key_exact(*rays[i][0]))
     groups = []           # [direction, [(k, s_after), ...]]
     last = None
-    for key, v, k, s in keyed:
-        if key == last:
+    for i in order:
+        v, k, s = rays[i]
+        same = (last is not None and (_half(*v) == _half(*last)) and
+                v[0] * last[1] - v[1] * last[0] == 0) if exact else (
+                last is not None and ang[i] == ang_last)
+        if same:
             groups[-1][1].append((k, s))
         else:
             groups.append([v, [(k, s)]])
-            last = key
+            last = v
+            ang_last = ang[i]
     m = len(groups)
     r0, r1 = groups[-1][0], groups[0][0]
     cr = r0[0] * r1[1] - r0[1] * r1[0]

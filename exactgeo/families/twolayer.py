@@ -27,8 +27,9 @@ vectors) or whose feature vanishes on every sample is *zero*; a column equal to 
 earlier kept column is a *duplicate*. Both are dropped and counted (``n_zero``,
 ``n_duplicate``); order is deterministic (lexicographic subsets of the pool, samples
 before axes). Duplicates are the same feature vector (not modulo constants).
-Exact mode compares exactly inside float hash buckets (key: the column rounded to
-1e−10 of the dictionary's largest entry), float mode merges columns with the same key.
+Exact mode compares exactly inside float hash buckets (key: the column relative to
+its largest entry rounded to 1e−10, and that entry to 10 digits); float mode merges
+columns with the same key (so columns equal to ~1e−10 relative count as duplicates).
 
 Exactness. Exact data (Fractions) gives exact columns, stored as integers (see
 :class:`~exactgeo.families.base.Dictionary`). ℓ1 columns are rational; exact ℓ2 atoms
@@ -332,7 +333,8 @@ class TwoLayerFamily(Family):
                     F = F / np.sqrt(np.where(nq == 0, 1.0, nq))[None, :]
         else:
             F = cols
-            tol = 1e-12 * max(1.0, float(np.abs(np.asarray(X, dtype=float)).max()))
+            # relative to the data scale (unit neurons: entries are O(max|x|))
+            tol = 1e-12 * float(np.abs(np.asarray(X, dtype=float)).max())
             zero = deg | (np.abs(F).max(axis=0) <= tol if F.size else np.ones(len(cand), bool))
         keep_idx = np.flatnonzero(~zero)
         n_zero = int(zero.sum())
@@ -356,8 +358,12 @@ class TwoLayerFamily(Family):
         if len(idx) == 0:
             return idx, 0
         Fk = F[:, idx]
-        g = float(np.abs(Fk).max()) or 1.0
-        K = np.ascontiguousarray(np.round(Fk / g * 1e10).astype(np.int64).T)
+        # key: the column relative to its own max-abs entry (10 digits), plus that max
+        # (10 significant digits); equal columns get equal keys
+        cm = np.abs(Fk).max(axis=0)
+        K = np.empty((Fk.shape[1], Fk.shape[0] + 1), dtype=np.int64)
+        K[:, :-1] = np.round(Fk / cm[None, :] * 1e10).T
+        K[:, -1] = np.round(np.log2(cm) * 1e9)
         first, inv = _row_groups(K)
         if den is None:
             keep_mask = np.zeros(len(idx), dtype=bool)
