@@ -277,21 +277,22 @@ def solve(A, y, beta, *, intercept=True, tol=1e-9, z0=None, xi0=None):
 
 def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds: int = 50,
                       tol: float = 1e-6, lasso_tol: float = 1e-10, samples: int = 2000,
-                      seed: int = 0, atoms=None) -> ColumnGeneration:
+                      seed: int = 0, atoms=None, dictionary=None) -> ColumnGeneration:
     """Solve the Lasso on a dictionary (``atoms``, default the family's finite dictionary),
     price the residual with the family oracle, add the maximiser as a column and re-solve
     warm-started, until S(r) ≤ β(1 + tol) or ``max_rounds`` (THEORY §2.5).
 
     Floating point throughout; with an exact oracle (1-D, 2-D, ℓ1) the value converges to
     the network optimum P∞. On THEORY G1 (ℓ2) it adds u = (1, 1)/√2 and reaches
-    √2/10 − 1/200.
+    √2/10 − 1/200. ``atoms=[]`` starts from the empty dictionary (for dictionaries too
+    large to store); ``dictionary`` reuses an already built one.
     """
     t0 = time.perf_counter()
     Xf = _float_X(X)
     yf = np.asarray(y, dtype=float)
     b_f = float(beta)
     if atoms is None:
-        D = family.dictionary(Xf, exact=False)
+        D = dictionary if dictionary is not None else family.dictionary(Xf, exact=False)
         atoms = list(D.atoms)
         A = np.asarray(D.float_matrix(), dtype=float)
     else:

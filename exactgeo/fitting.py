@@ -234,13 +234,19 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
 
     from .families import get_family
     family = get_family(model, depth=2, reg=reg, bias=bias, axes=axes)
+    max_bytes = 2 ** 31
+    big = bool(colgen) and not min_norm and family.estimate_bytes(n, d, exact) > max_bytes
     t = time.perf_counter()
-    D = family.dictionary(X_e if exact else X_f, exact=exact)
+    if big:     # too large to store: column generation from the empty dictionary
+        D = None
+    else:
+        D = family.dictionary(X_e if exact else X_f, exact=exact, max_bytes=max_bytes)
     timings["dictionary"] = time.perf_counter() - t
-    A_f = np.asarray(D.float_matrix(), dtype=float)
-    res_kw = dict(family=family.name, min_norm=min_norm, exact=exact, dictionary_size=D.shape[1],
-                  n_zero=D.n_zero, n_duplicate=D.n_duplicate, n_samples=n, n_features=d,
-                  timings=timings)
+    res_kw = dict(family=family.name, min_norm=min_norm, exact=exact,
+                  dictionary_size=D.shape[1] if D is not None else 0,
+                  n_zero=D.n_zero if D is not None else 0,
+                  n_duplicate=D.n_duplicate if D is not None else 0, n_samples=n,
+                  n_features=d, timings=timings)
 
     if min_norm:
         return _fit_min_norm(family, D, X_arr, y_arr, X_f, y_f, exact,
@@ -249,18 +255,18 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
 
     b_f = float(b)
     cg_info = None
-    atoms = list(D.atoms)
     t = time.perf_counter()
     from .certify import column_generation, network_certificate, solve
     if colgen:
         cg = column_generation(family, X_f, y_f, b_f, intercept=bias, max_rounds=max_rounds,
-                               samples=samples, seed=seed, atoms=None)
+                               samples=samples, seed=seed, atoms=[] if big else None,
+                               dictionary=None if (big or exact) else D)
         cg_info = {"rounds": cg.rounds, "added": len(cg.added), "converged": cg.converged,
-                   "history": cg.history}
-        sol = cg.solution
-        if cg.added:
-            atoms, A_f = cg.atoms, cg.A
+                   "history": cg.history, "from_empty": big}
+        sol, atoms, A_f = cg.solution, cg.atoms, cg.A
     else:
+        atoms = list(D.atoms)
+        A_f = np.asarray(D.float_matrix(), dtype=float)
         sol = solve(A_f, y_f, b_f, intercept=bias)
     timings["lasso"] = time.perf_counter() - t
     z_f = np.asarray(sol.z, dtype=float)
@@ -272,27 +278,29 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
     objective = 0.5 * float(r_f @ r_f) + b_f * float(np.abs(z_f).sum())
     objective_exact = enclosure = None
     z_out, xi_out, r_cert = z_f, xi_f, r_f
-    if exact and cg_info is not None and cg_info["added"]:
-        lasso_message = "column generation added float neurons: no exact KKT step"
-    elif exact:
+    if exact:
         t = time.perf_counter()
-        ex = _certify_exact(D, y_e, b, sol, bias)
+        De = D
+        if colgen and (big or cg.added):
+            De, atoms = _exact_dictionary(family, X_e, atoms)
+        if De is None:
+            lasso_message = "no exact dictionary for the generated columns"
+        else:
+            ex = _certify_exact(De, y_e, b, sol, bias)
+            lasso_status, lasso_message = ex.status, ex.message
+            if ex.status == "exact":
+                z_out = np.asarray(ex.z, dtype=object)
+                xi_out = ex.xi if ex.xi is not None else Fraction(0)
+                r_cert = np.asarray(ex.r, dtype=object)
+                objective_exact = ex.objective_exact
+                objective = float(objective_exact)
+            elif ex.status == "enclosed":
+                enclosure = ex.objective_enclosure
+                if ex.r is not None:
+                    r_cert = ex.r
+                if enclosure is not None:
+                    objective = float((Fraction(enclosure[0]) + Fraction(enclosure[1])) / 2)
         timings["exact_kkt"] = time.perf_counter() - t
-        lasso_status, lasso_message = ex.status, ex.message
-        if ex.status == "exact":
-            z_out = np.asarray(ex.z, dtype=object)
-            xi_out = ex.xi if ex.xi is not None else Fraction(0)
-            r_cert = np.asarray(ex.r, dtype=object)
-            objective_exact = ex.objective_exact
-            objective = float(objective_exact)
-        elif ex.status == "enclosed":
-            enclosure = ex.objective_enclosure
-            if ex.z is not None:
-                z_out = ex.z
-            if ex.r is not None:
-                r_cert = ex.r
-            if enclosure is not None:
-                objective = float((Fraction(enclosure[0]) + Fraction(enclosure[1])) / 2)
     cert = None
     if certify:
         t = time.perf_counter()
@@ -316,6 +324,24 @@ class _EmptyExact:
     objective_exact: Any
     message: str = "empty dictionary: the fit is the intercept only"
     objective_enclosure: Any = None
+
+
+def _exact_dictionary(family, X_e, atoms):
+    """Exact Dictionary over ``atoms`` (made exact by the family) → (Dictionary, atoms),
+    or (None, atoms) when the family cannot make them exact."""
+    from .families import Dictionary
+    to_exact = getattr(family, "exact_atom", None)
+    if to_exact is None:
+        return None, atoms
+    ex_atoms = [to_exact(X_e, a) for a in atoms]
+    n = len(X_e)
+    cols = (np.asarray(family.features(X_e, ex_atoms), dtype=object) if ex_atoms
+            else np.zeros((n, 0), dtype=object))
+    ns = None
+    if family.reg == "l2":
+        ns = np.array([a.norm_sq if a.norm_sq is not None else Fraction(1) for a in ex_atoms],
+                      dtype=object)
+    return Dictionary(cols, ex_atoms, norm_sq=ns, exact=True), ex_atoms
 
 
 def _certify_exact(D, y_e, b, sol, bias):
