@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import math
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -87,9 +86,9 @@ def _is_header_cell(cell: str) -> bool:
 
 def dataset_path(name: str) -> Path:
     """Path of a bundled dataset, e.g. ``dataset_path("spiral")`` → .../spiral.csv."""
-    path = resources.files("exactgeo") / "datasets" / f"{name}.csv"
+    folder = Path(__file__).parent / "datasets"
+    path = folder / f"{name}.csv"
     if not path.is_file():
-        known = sorted(p.name[:-4] for p in (resources.files("exactgeo") / "datasets").iterdir()
-                       if p.name.endswith(".csv"))
+        known = sorted(p.stem for p in folder.glob("*.csv"))
         raise ValueError(f"dataset: unknown bundled dataset {name!r}; expected one of {known}")
-    return Path(str(path))
+    return path
