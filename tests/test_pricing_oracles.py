@@ -141,6 +141,10 @@ def test_G1_l2_oracle_finds_the_diagonal_neuron():
         assert P.kind == "exact"
         assert P.atom.u.tolist() == [1, 1] and P.atom.norm_sq == 2
         assert P.sup_sq_exact == 2 * beta ** 2 and P.exceeds(beta)    # S = √2·β > β
+        assert P.sup_exact is None                                     # irrational
+        # G2 (empty data-only dictionary, r = y): S = 1 attained at e_1, rational
+        P2 = fam.price(exact([[1, 0]]), [F(1)])
+        assert P2.sup_exact == 1 and P2.atom.u.tolist() == [1, 0]
         [(w, b)], alpha = fam.layers(P.atom, F(1))
         assert [str(v) for v in w] == ["sqrt(2)/2", "sqrt(2)/2"]
 

@@ -186,6 +186,20 @@ class Dictionary:
         return np.flatnonzero(np.abs(np.asarray(c, dtype=np.float64)) > float(beta))
 
 
+def exact_sqrt(q):
+    """√q as a Fraction when q ≥ 0 is the square of a rational, else None.
+
+    >>> exact_sqrt(Fraction(81, 100)), exact_sqrt(Fraction(2))
+    (Fraction(9, 10), None)
+    """
+    from math import isqrt
+    q = Fraction(q)
+    if q < 0:
+        return None
+    a, b = isqrt(q.numerator), isqrt(q.denominator)
+    return Fraction(a, b) if a * a == q.numerator and b * b == q.denominator else None
+
+
 def _int_to_float(a) -> np.ndarray:
     a = np.asarray(a)
     if a.dtype != object:

@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 
 from ._geometry import integer_scale, primitive
-from .base import Atom, Pricing, _common_denominator
+from .base import Atom, Pricing, _common_denominator, exact_sqrt
 
 
 def _angle_key_exact(a, b):
@@ -175,7 +175,7 @@ def price_l2_2d(fam, X, r, exact: bool) -> Pricing:
         sign = _dictionary_sign(fam, Xint, Dd, points, v, j) if pts is not None else 1
         atom = fam.atom_from_direction(list(primitive(v)) if j is None else list(v), c,
                                        points, (), sign)
-        return Pricing(math.sqrt(float(S2)), atom, t, "exact", 0, None, S2)
+        return Pricing(math.sqrt(float(S2)), atom, t, "exact", 0, exact_sqrt(S2), S2)
     nv = math.hypot(v[0], v[1])
     u = np.array([v[0] / nv, v[1] / nv])
     c = 0.0 if j is None else -float(u @ Xf[j])

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .base import Pricing
+from .base import Pricing, exact_sqrt
 
 _ITERS = 30
 _ROUNDS = 3
@@ -118,4 +118,4 @@ def price_sampled(fam, X, r, exact: bool, *, samples: int = 2000, seed: int = 0)
     val = sum((a * b for a, b in zip(r, col)), Fraction(0))
     S2 = val * val / atom.norm_sq
     return Pricing(math.sqrt(float(S2)), atom, 1 if val >= 0 else -1, "sampled",
-                   int(samples), None, S2)
+                   int(samples), exact_sqrt(S2), S2)
