@@ -92,3 +92,16 @@ def dataset_path(name: str) -> Path:
         known = sorted(p.stem for p in folder.glob("*.csv"))
         raise ValueError(f"dataset: unknown bundled dataset {name!r}; expected one of {known}")
     return path
+
+
+def load(data, exact: bool = False):
+    """``read_csv`` of a path, or of a bundled dataset given by name (``"spiral"``).
+
+    >>> X, y = load("spiral")
+    >>> X.shape
+    (160, 2)
+    """
+    path = Path(data)
+    if path.exists() or path.suffix == ".csv" or len(path.parts) > 1:
+        return read_csv(path, exact=exact)
+    return read_csv(dataset_path(str(data)), exact=exact)

@@ -6,11 +6,10 @@ condition status, or the JSON contract with ``--json``.
 """
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
-from ..data import dataset_path, read_csv
+from ..data import load
 from ..numbers import fraction_str
 from .construct import construct_minimizer
 
@@ -19,21 +18,7 @@ __all__ = ["cli_construct", "load_labelled"]
 
 def load_labelled(data: str, exact: bool):
     """(X, labels) from a CSV path or a bundled dataset name."""
-    path = data if os.path.exists(data) else None
-    if path is None:
-        if data.endswith(".csv") or os.sep in data:
-            raise FileNotFoundError(f"{data}: no such data file")
-        try:
-            path = dataset_path(data)
-        except (ValueError, OSError):
-            # fallback: the package directory itself (robust to namespace-style installs)
-            from pathlib import Path
-            cand = Path(__file__).resolve().parent.parent / "datasets" / f"{data}.csv"
-            if not cand.is_file():
-                raise ValueError(f"data: {data!r} is neither a file nor a bundled dataset "
-                                 "name (e.g. 'clusters3')") from None
-            path = cand
-    return read_csv(path, exact=exact)
+    return load(data, exact=exact)
 
 
 def _fmt_matrix(W, exact):
