@@ -61,13 +61,13 @@ def price_dictionary(fam, X, r, exact: bool) -> Pricing:
     """
     n, d = X.shape
     total = fam.n_candidates(n, d)
-    if total * n <= 4 * _CHUNK_ENTRIES:
+    if exact and total * n <= 4 * _CHUNK_ENTRIES:
         chunks = [fam._cached_build(X, exact)]
     else:
         prep = fam._prepare(X, exact)
-        step = max(1, _CHUNK_ENTRIES // n)
+        step = max(1, (1 if exact else 16) * _CHUNK_ENTRIES // n)
         blocks = combos_chunks(n, fam._n_pool_axes(d), fam._subset_size(d), fam.bias, step)
-        chunks = (fam._build(X, exact, C, prep) for C in blocks)
+        chunks = (fam._build(X, exact, C, prep, need_Z=exact) for C in blocks)
     if exact:
         rn, R = _common_denominator(r)
         limbs = None
@@ -75,7 +75,7 @@ def price_dictionary(fam, X, r, exact: bool) -> Pricing:
         rf = np.asarray(r, dtype=np.float64)
     best = None          # (|value| (Fraction or float), value, build, t, sign)
     for B in chunks:
-        m = B.Z.shape[1]
+        m = B.W.shape[0]
         if m == 0:
             continue
         ok = ~B.deg
@@ -98,11 +98,10 @@ def price_dictionary(fam, X, r, exact: bool) -> Pricing:
                               for k, (a, b) in enumerate(zip(cv, den))])
                 vals.append(f)
         else:
-            Z = B.Z
-            if fam.activation == "relu":
-                corr = [rf @ np.maximum(Z, 0.0), rf @ np.maximum(-Z, 0.0)]
-            else:
-                corr = [rf @ np.abs(Z)]
+            from ._kernels import signed_correlations
+            cp, cn = signed_correlations(np.ascontiguousarray(B.prep.pool[:n]),
+                                         np.ascontiguousarray(B.W), rf)
+            corr = [cp, cn] if fam.activation == "relu" else [cp + cn]
             vals = []
             for cv in corr:
                 f = np.abs(cv)

@@ -32,15 +32,17 @@ def _values(Xs, r, U, relu):
 def _best_anchor(X, r, U, relu):
     """For each direction u, max_j |rᵀσ(Xu − x_jᵀu)| → (values, anchors)."""
     M = U.shape[0]
+    n = X.shape[0]
+    blk = max(1, min(_BLOCK, 2 ** 22 // (n * n)))      # ≤ 32 MiB of work per block
     vals = np.empty(M)
     arg = np.empty(M, dtype=np.int64)
-    for s in range(0, M, _BLOCK):
-        P = X @ U[s:s + _BLOCK].T                       # (n, b)
+    for s in range(0, M, blk):
+        P = X @ U[s:s + blk].T                          # (n, b)
         Dif = P[:, None, :] - P[None, :, :]             # (n_i, n_j, b)
         S = np.maximum(Dif, 0.0) if relu else np.abs(Dif)
         V = np.abs(np.einsum("i,ijb->jb", r, S))        # (n_j, b)
-        arg[s:s + _BLOCK] = np.argmax(V, axis=0)
-        vals[s:s + _BLOCK] = V.max(axis=0)
+        arg[s:s + blk] = np.argmax(V, axis=0)
+        vals[s:s + blk] = V.max(axis=0)
     return vals, arg
 
 

@@ -189,7 +189,7 @@ class TwoLayerFamily(Family):
     def _combos(self, n, d):
         return combos_array(n, self._n_pool_axes(d), self._subset_size(d), self.bias)
 
-    def _build(self, X, exact, C=None, prep=None):
+    def _build(self, X, exact, C=None, prep=None, need_Z=True):
         """Candidate hyperplanes W (m, d or d+1) and pre-activations Z (n, m) for the pool
         subsets ``C`` (default: all). Exact: W primitive integers and Z = D·(Xw + b),
         int64 when provably in range, else Python ints."""
@@ -202,10 +202,10 @@ class TwoLayerFamily(Family):
         if exact:
             W = cross_rows(pool[C]) if k > 0 else _ones_row(len(C), dim, exact=True)
             # primitive integer vectors: keeps the numbers small
-            for t in range(W.shape[0]):
-                g = gcd(*[int(v) for v in W[t]])
-                if g > 1:
-                    W[t] = [int(v) // g for v in W[t]]
+            if W.shape[0]:
+                g = np.gcd.reduce(W, axis=1)
+                g[g == 0] = 1
+                W = W // g[:, None]
             bw = max((abs(int(v)) for v in W.flat), default=0)
             Xt = pool[:n]
             if not len(C):
@@ -233,6 +233,9 @@ class TwoLayerFamily(Family):
         nrm = np.abs(w).sum(axis=1) if self.reg == "l1" else np.linalg.norm(w, axis=1)
         deg = nrm <= 1e-12 * hb
         W = W / np.where(deg, 1.0, nrm)[:, None]
+        if not need_Z:
+            return _Build(C=C, W=W, Z=None, deg=deg, norm=None, D=1, exact=False, n=n, d=d,
+                          prep=P)
         Z = pool[:n] @ W.T
         # clean round-off: exact zeros at the spanning samples, tiny values elsewhere
         for t in range(k):
