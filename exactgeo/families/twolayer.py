@@ -52,7 +52,7 @@ import numpy as np
 
 from ..numbers import as_array, as_exact_array, is_exact_scalar, to_fraction
 from ._geometry import (combos_array, cross_rows, integer_scale, n_combos, primitive)
-from .base import Atom, Dictionary, Family, Pricing, _common_denominator
+from .base import Atom, Dictionary, Family, Pricing
 
 _EXACT_BYTES = 56     # estimated bytes per exact matrix entry (Python int + pointer)
 _FLOAT_WORK = 4       # float work arrays of the dictionary's size during a build
