@@ -255,3 +255,19 @@ def test_dictionary_exact_helpers():
     viol = [k for k in range(D.shape[1]) if c[k] ** 2 > beta ** 2 * D.norm_sq[k]]
     assert list(D.violations(r, beta)) == viol
     assert isinstance(D, Dictionary) and D.columns([0]).shape == (2, 1)
+
+
+@pytest.mark.parametrize("d", [3, 4])
+@pytest.mark.parametrize("act,reg,bias", MODELS)
+def test_higher_d_exact_and_float_builds_agree(d, act, reg, bias):
+    rng = np.random.default_rng(d)
+    Xf = rng.integers(-3, 4, size=(6, d)) / 2.0            # half-integers: many degeneracies
+    Xe = exact(Xf.tolist())
+    fam = get_family(act, reg=reg, bias=bias)
+    Df, De = fam.dictionary(Xf), fam.dictionary(Xe)
+    assert Df.shape == De.shape
+    assert (Df.n_zero, Df.n_duplicate) == (De.n_zero, De.n_duplicate)
+    assert De.shape[1] + De.n_zero + De.n_duplicate == De.info["candidates"]
+    # float columns: rounding only (entries O(1))
+    assert np.allclose(Df.A, De.float_matrix(), atol=1e-12)
+    assert np.array_equal(fam.features(Xe, list(De.atoms)), De.A)
