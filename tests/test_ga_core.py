@@ -352,6 +352,8 @@ def test_bad_input_other_functions():
         reflect_across_hyperplane(np.ones(2), np.zeros(2))
     with pytest.raises(TypeError, match=r"p: expected numbers, got the string 'zz'"):
         reflect_across_point([1.0, 2.0], ["zz", 1.0])
+    with pytest.raises(ValueError, match=r"x: expected points of shape \(\.\.\., d\), got shape \(\)"):
+        reflect_across_point(1.0, [1.0])
     with pytest.raises(ValueError, match=r"p: expected points of length d=2"):
         reflect_across_point(np.ones(2), np.ones(3))
     with pytest.raises(TypeError, match=r"w: expected numbers, got the string"):

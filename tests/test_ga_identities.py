@@ -282,9 +282,9 @@ def _chambers_via_rays(X):
 
 @settings(max_examples=8, deadline=None)
 @given(st.data())
-def test_I13_chambers_and_rays_d2_d3(data):
-    d = data.draw(st.integers(2, 3))
-    n = data.draw(st.integers(d, 5 if d == 3 else 6))
+def test_I13_chambers_and_rays_d2_d3_d4(data):
+    d = data.draw(st.integers(2, 4))
+    n = data.draw(st.integers(d, {2: 6, 3: 5, 4: 5}[d]))
     X = data.draw(general_position(n, d, max_num=6, max_den=2))
     n_ch, n_rays = _chambers_via_rays(X)
     assert n_rays == 2 * comb(n, d - 1)

@@ -21,7 +21,8 @@ from ._validate import check_last, coerce, scalar_out
 
 def _dims(w, name="w"):
     if w.ndim < 1:
-        raise ValueError(f"{name}: expected normals of shape (..., d), got shape {w.shape}")
+        what = "points" if name in ("x", "p") else "normals"
+        raise ValueError(f"{name}: expected {what} of shape (..., d), got shape {w.shape}")
     return w.shape[-1]
 
 
@@ -40,7 +41,7 @@ def reflect_across_point(x, p):
     [Fraction(-1, 1), Fraction(-1, 1)]
     """
     (x, p), exact = coerce(x=x, p=p)
-    check_last(p, "p", np.shape(x)[-1] if np.ndim(x) else -1, "points")
+    check_last(p, "p", _dims(x, "x"), "points")
     return 2 * p - x
 
 
