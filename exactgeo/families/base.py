@@ -137,9 +137,10 @@ class Dictionary:
             return self._A[:, idx]
         n = self.num.shape[0]
         out = np.empty((n, len(idx)), dtype=object)
+        zero = Fraction(0)        # shared: relu columns are mostly zeros
         for j, k in enumerate(idx):
-            dk = self.den[k]
-            out[:, j] = [Fraction(v, dk) for v in self.num[:, k]]
+            dk = int(self.den[k])
+            out[:, j] = [Fraction(int(v), dk) if v else zero for v in self.num[:, k]]
         return out
 
     def float_matrix(self) -> np.ndarray:
