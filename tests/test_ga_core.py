@@ -368,3 +368,26 @@ def test_int_arguments_follow_the_others():
     assert out.tolist() == [Fraction(1), Fraction(-2)]
     out = reflect_across_hyperplane(np.array([1., 2.]), [0, 1], 0)
     assert out.dtype == np.float64 and out.tolist() == [1.0, -2.0]
+
+
+@SET
+@given(st.data())
+def test_hyperplanes_batched_exact_and_float(data):
+    """Batched exact hyperplanes equal the per-item ones; swapping two points flips
+    (w, b); the float path agrees with the exact one (recursion bound, as above)."""
+    d = data.draw(st.integers(2, 4))
+    P = data.draw(exact_batches(d, d, max_batch=3))
+    h = affine_hyperplane(P)
+    for i in range(len(P)):
+        hi = affine_hyperplane(P[i])
+        assert list(h.w[i]) == list(hi.w) and h.b[i] == hi.b
+        assert bool(h.degenerate[i]) == bool(hi.degenerate)
+    Q = P.copy()
+    Q[:, [0, 1]] = P[:, [1, 0]]
+    hq = affine_hyperplane(Q)
+    assert (hq.w == -h.w).all() and (hq.b == -h.b).all()
+    L = P[:, :-1]
+    hl = linear_hyperplane(L)
+    assert (hl.w == cross(L)).all() and (hl.b == 0).all()
+    Lf = to_float(L)
+    assert np.all(np.abs(linear_hyperplane(Lf).w - to_float(hl.w)) <= minor_tol(Lf))

@@ -1,7 +1,32 @@
 """Geometric-algebra primitives, exact (Fraction in → Fraction out) and batched float64.
 
 Batched inputs have shape (..., k, d) (k row vectors in R^d); float kernels are numba
-(imported on first float call). See THEORY §0 for the conventions.
+(imported on the first float call with more than ``blades.NUMPY_MAX`` outputs; smaller
+batches use the same formula in numpy). Conventions: THEORY §0.
+
+==========================================  ==========================================
+``wedge(V)``                                (..., k, d) → (..., C(d,k)) Plücker coords
+``cross(V)``                                (..., d−1, d) → (..., d), ⟨×V, x⟩ = det[V; x]
+``hodge_dual(A, d, k)``                     (..., C(d,k)) → (..., C(d,d−k))
+``volume(V)``                               (..., d, d) → (...) signed volume det V
+``gram_norm2(V)``                           (..., k, d) → (...) ‖v_1∧…∧v_k‖² = det VVᵀ
+``linear_hyperplane(P)``                    (..., d−1, d) → Hyperplane(w, b=0, degenerate)
+``affine_hyperplane(P)``                    (..., d, d) → Hyperplane(w, b, degenerate)
+``signed_distance(x, w, b)``                float: distance; exact: (wᵀx + b, ‖w‖²)
+``signed_distance_squared(x, w, b)``        sign·distance², exact for exact input
+``reflect_across_point(x, p)``              2p − x
+``reflect_across_hyperplane(x, u, c)``      mirror image in uᵀy + c = 0
+``reflect_hyperplane_across_point``         (w, b, p) → (w', b')
+``reflect_hyperplane_across_hyperplane``    (w, b, u, c) → (w', b')
+``to_clifford`` / ``from_clifford``         bridge to clifford's Cl(d) (lazy import)
+==========================================  ==========================================
+
+>>> import numpy as np
+>>> from fractions import Fraction as F
+>>> cross([[F(1), F(2), F(0)], [F(0), F(1), F(1)]]).tolist()
+[Fraction(2, 1), Fraction(-1, 1), Fraction(1, 1)]
+>>> wedge(np.array([[1., 2, 0], [0, 1, 1]]))
+array([1., 1., 2.])
 """
 from .blades import blade_indices, wedge
 from .cross import cross
