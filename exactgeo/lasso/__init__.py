@@ -6,7 +6,8 @@
 """
 from .cd import LassoSolution, beta_max, duality_gap, solve_lasso
 from .exact import ExactLasso, certify_lasso
+from .lp import MinNormSolution, min_l1_interpolation
 from .path import lasso_path
 
 __all__ = ["LassoSolution", "solve_lasso", "lasso_path", "beta_max", "duality_gap",
-           "ExactLasso", "certify_lasso"]
+           "ExactLasso", "certify_lasso", "MinNormSolution", "min_l1_interpolation"]

@@ -347,7 +347,7 @@ def purify(A, z, *, intercept=True, rank_tol=1e-10, max_steps=None):
     its support S has independent columns; returns a copy. Used to turn an interior
     (e.g. interior-point) solution into a basic one before exact certification.
 
-    >>> sorted(purify(np.array([[1.0, 1.0]]), np.array([0.5, 0.5]), intercept=False).tolist())
+    >>> sorted(np.round(purify(np.array([[1.0, 1.0]]), np.array([0.5, 0.5]), intercept=False), 12).tolist())
     [0.0, 1.0]
     """
     z = np.array(z, dtype=float)

@@ -290,7 +290,7 @@ def _choose_basis(A, Af, cand, zt, intercept, n):
 
 
 def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
-                  max_rounds=20, A_float=None, max_prec=2048) -> ExactLasso:
+                  max_rounds=20, A_float=None, max_prec=2048, resolve=True) -> ExactLasso:
     """Exact KKT certificate of the Lasso ½‖Az + ξ𝟙 − y‖² + β‖z‖₁ (THEORY §5).
 
     A (n, p) object array of Fractions, y (n,) exact, β exact > 0, ``sol`` a float
@@ -298,6 +298,8 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
     exact: the true column k is A[:, k]/√norm_sq[k] (ball arithmetic, status "enclosed").
     ``A_float`` may pass float(A) (correctly rounded, e.g. ``A.astype(float)``) to
     save the conversion. Rigorous: floats only pre-filter with an a-priori error bound.
+    If the first KKT round fails and ``resolve``, the float Lasso is re-solved once
+    (warm-started, tol 1e-12) before the repair rounds of THEORY §5.6.
     """
     t0 = time.perf_counter()
     y, beta, zt, norm_sq = _validate(A, y, beta, sol, norm_sq, intercept)
@@ -318,6 +320,7 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
     corr_t = Af.T @ rt
     bf = float(beta)
     E = set(np.flatnonzero(np.abs(corr_t) >= bf * (1 - tau)).tolist())
+    zt0 = zt
     zt = _basic_guess(Af, zt, E, intercept)
     signs = {k: int(np.sign(corr_t[k])) or int(np.sign(zt[k])) or 1 for k in E}
     msg = ""
@@ -344,6 +347,17 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
                 objective_exact=obj, objective_enclosure=(obj, obj), objective=float(obj),
                 max_violation=maxv, argmax_violation=argv, rounds=rnd, message="",
                 seconds=time.perf_counter() - t0)
+        if rnd == 1 and resolve:
+            # the float guess may be poor: re-solve in floats (warm start) once, then repair
+            from .cd import solve_lasso
+            s2 = solve_lasso(Af, yf, bf, intercept=intercept, tol=1e-12, z0=zt0)
+            if s2.rel_gap < float(getattr(sol, "rel_gap", math.inf)):
+                rt = s2.residual - s2.residual.mean() if intercept else s2.residual
+                corr_t = Af.T @ rt
+                E = set(np.flatnonzero(np.abs(corr_t) >= bf * (1 - tau)).tolist())
+                zt = _basic_guess(Af, s2.z, E, intercept)
+                signs = {k: int(np.sign(corr_t[k])) or int(np.sign(zt[k])) or 1 for k in E}
+                continue
         # repair: drop sign-inconsistent columns, add violators with their signs
         _drop(E, bad, Af)
         zt = zt.copy()

@@ -1,0 +1,216 @@
+"""Exact minimum-ℓ1 interpolation, the β → 0 limit (THEORY §0, §5.9):
+
+    min ‖z‖₁  s.t.  Az + ξ𝟙 = y,      dual: max yᵀλ  s.t. 𝟙ᵀλ = 0, |A_kᵀλ| ≤ 1.
+
+A float LP (HiGHS) gives a basis guess; the primal and the dual are then solved and
+verified over ℚ.
+
+>>> import numpy as np
+>>> from fractions import Fraction as F
+>>> from exactgeo.lasso import min_l1_interpolation
+>>> A = np.array([[F(1), F(0)], [F(0), F(1)]], dtype=object)
+>>> sol = min_l1_interpolation(A, [F(1), F(2)], intercept=False)
+>>> sol.status, sol.l1_norm_exact
+('exact', Fraction(3, 1))
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Optional
+
+import numpy as np
+
+from ..numbers import as_array, as_exact_array
+from .exact import _check_all, _frac_int_vec, _fmpq, _pivot_columns
+
+__all__ = ["MinNormSolution", "min_l1_interpolation"]
+
+
+@dataclass
+class MinNormSolution:
+    """``z`` (p,), ``xi``, ``lam`` (n,) dual; Fractions (object arrays) when
+    ``status == "exact"`` (Az + ξ𝟙 = y, |A_kᵀλ| ≤ 1 ∀k, 𝟙ᵀλ = 0 with intercept and
+    yᵀλ = ‖z‖₁ all verified over ℚ), floats when ``status == "float"``; ``l1_norm``
+    float, ``l1_norm_exact`` Fraction or None; ``message`` says why not exact."""
+    z: np.ndarray
+    xi: Any
+    lam: np.ndarray
+    l1_norm: float
+    l1_norm_exact: Optional[Fraction]
+    status: str
+    message: str = ""
+    seconds: float = 0.0
+
+
+def _float_lp(Af, yf, intercept):
+    from scipy.optimize import linprog
+    n, p = Af.shape
+    m = 2 * p + (1 if intercept else 0)
+    c = np.concatenate([np.ones(2 * p), np.zeros(m - 2 * p)])
+    Aeq = np.hstack([Af, -Af] + ([np.ones((n, 1))] if intercept else []))
+    bounds = [(0, None)] * (2 * p) + ([(None, None)] if intercept else [])
+    res = linprog(c, A_eq=Aeq, b_eq=yf, bounds=bounds, method="highs")
+    if res.status != 0:
+        return None, None, None, res.message
+    x = res.x
+    z = x[:p] - x[p:2 * p]
+    xi = float(x[2 * p]) if intercept else 0.0
+    lam = np.asarray(res.eqlin.marginals, dtype=float)
+    if abs(lam @ yf - res.fun) > abs(lam @ yf + res.fun):   # HiGHS sign convention
+        lam = -lam
+    return z, xi, lam, ""
+
+
+def _rationalize(v, max_den=10 ** 12):
+    return Fraction(float(v)).limit_denominator(max_den)
+
+
+def _exact_pair(A, Af, y, zt, lam_t, intercept, tau=1e-7):
+    """Try to build and verify an exact primal/dual pair; return (z, xi, lam, msg)."""
+    import flint
+    from .cd import purify
+    n, p = A.shape
+    zt = purify(Af, zt, intercept=intercept)
+    order = [int(k) for k in np.argsort(-np.abs(zt), kind="stable") if zt[k] != 0]
+    cols = ([[1] * n] if intercept else []) + [_frac_int_vec(A[:, k])[0] for k in order]
+    idx = ([-1] if intercept else []) + order
+    piv = _pivot_columns(cols, n)
+    B = [idx[j] for j in piv if idx[j] >= 0]
+    # primal: M θ = y on the basis (consistent system, checked exactly)
+    m = len(B) + (1 if intercept else 0)
+    M = flint.fmpq_mat(n, m)
+    for j, k in enumerate(B):
+        for i in range(n):
+            if A[i, k]:
+                M[i, j] = _fmpq(A[i, k])
+    if intercept:
+        for i in range(n):
+            M[i, m - 1] = 1
+    Y = flint.fmpq_mat(n, 1, [_fmpq(q) for q in y])
+    Mt = M.transpose()
+    try:
+        theta = (Mt * M).solve(Mt * Y)
+    except (ZeroDivisionError, ValueError):
+        return None, None, None, "basis matrix singular"
+    if M * theta != Y:
+        return None, None, None, "the support of the float solution does not interpolate y exactly"
+    th = [Fraction(int(theta[j, 0].p), int(theta[j, 0].q)) for j in range(m)]
+    z = np.array([Fraction(0)] * p, dtype=object)
+    for j, k in enumerate(B):
+        z[k] = th[j]
+    xi = th[-1] if intercept else Fraction(0)
+    # dual: equalities 𝟙ᵀλ = 0, A_kᵀλ = sign(z_k) on B, plus float-active constraints
+    corr = Af.T @ lam_t
+    act = [int(k) for k in np.argsort(-np.abs(corr)) if abs(corr[k]) >= 1 - tau]
+    rows = ([[1] * n] if intercept else [])
+    rhs = ([Fraction(0)] if intercept else [])
+    kinds = ([-1] if intercept else [])
+    seen = set()
+    for k in [k for k in B if z[k] != 0] + act:
+        if k in seen:
+            continue
+        seen.add(k)
+        ints, den = _frac_int_vec(A[:, k])
+        s = (1 if z[k] > 0 else -1) if z[k] != 0 else (1 if corr[k] > 0 else -1)
+        rows.append(ints)
+        rhs.append(Fraction(s * den))
+        kinds.append(k)
+    piv = _pivot_columns(rows, n)   # independent equality rows (rows as columns of the transpose)
+    C = flint.fmpq_mat(len(piv), n)
+    d = flint.fmpq_mat(len(piv), 1)
+    for a, j in enumerate(piv):
+        for i in range(n):
+            if rows[j][i]:
+                C[a, i] = rows[j][i]
+        d[a, 0] = _fmpq(rhs[j])
+    lq = flint.fmpq_mat(n, 1, [_fmpq(_rationalize(v)) for v in lam_t])
+    Ct = C.transpose()
+    try:
+        corr_q = (C * Ct).solve(d - C * lq)        # λ = λ̃ + Cᵀ(CCᵀ)⁻¹(d − Cλ̃): nearest point
+    except (ZeroDivisionError, ValueError):
+        return None, None, None, "dual equality system singular"
+    L = lq + Ct * corr_q
+    lam = np.array([Fraction(int(L[i, 0].p), int(L[i, 0].q)) for i in range(n)], dtype=object)
+    if intercept and sum(lam) != 0:
+        return None, None, None, "1ᵀλ ≠ 0"
+    viol, maxv, argv = _check_all(A, Af, np.abs(Af), lam, Fraction(1), n)
+    if viol:
+        return None, None, None, (f"dual infeasible: max |A_kᵀλ| − 1 = {maxv:.3g} "
+                                  f"at column {argv}")
+    l1 = sum((abs(q) for q in z), Fraction(0))
+    if sum((a * b for a, b in zip(y, lam)), Fraction(0)) != l1:
+        return None, None, None, "yᵀλ ≠ ‖z‖₁ (complementary slackness fails)"
+    return z, xi, lam, ""
+
+
+def _sympy_lp(A, y, intercept):
+    """Exact simplex (sympy) for tiny problems: returns (z, xi) or None."""
+    from sympy import Rational
+    from sympy.solvers.simplex import lpmin
+    from sympy import symbols
+    n, p = A.shape
+    zp = symbols(f"zp0:{p}", nonnegative=True)
+    zm = symbols(f"zm0:{p}", nonnegative=True)
+    xi = symbols("xi")
+    cons = []
+    for i in range(n):
+        expr = sum(Rational(A[i, k].numerator, A[i, k].denominator) * (zp[k] - zm[k])
+                   for k in range(p) if A[i, k])
+        if intercept:
+            expr += xi
+        cons.append(expr - Rational(y[i].numerator, y[i].denominator) <= 0)
+        cons.append(-expr + Rational(y[i].numerator, y[i].denominator) <= 0)
+    try:
+        val, sol = lpmin(sum(zp) + sum(zm), cons)
+    except Exception:  # noqa: BLE001 - infeasible/unbounded
+        return None
+    z = np.array([Fraction(str(sol.get(zp[k], 0) - sol.get(zm[k], 0))) for k in range(p)],
+                 dtype=object)
+    x = Fraction(str(sol.get(xi, 0))) if intercept else Fraction(0)
+    return z, x
+
+
+def min_l1_interpolation(A, y, *, intercept=True, exact=True) -> MinNormSolution:
+    """Minimum-ℓ1 interpolation min ‖z‖₁ s.t. Az + ξ𝟙 = y (ξ only with ``intercept``).
+
+    A (n, p), y (n,), exact (Fractions) or float; floats are taken at their exact binary
+    value when ``exact``. Raises ValueError if no interpolating z exists.
+    """
+    t0 = time.perf_counter()
+    A_arr, A_ex = as_array(A, "A")
+    if A_arr.ndim != 2:
+        raise ValueError(f"A: expected a 2-D (n, p) matrix, got shape {A_arr.shape}")
+    n, p = A_arr.shape
+    y_arr, _ = as_array(y, "y")
+    if y_arr.shape != (n,):
+        raise ValueError(f"y: expected shape ({n},), got {y_arr.shape}")
+    Af = A_arr.astype(np.float64)
+    yf = y_arr.astype(np.float64)
+    zt, xit, lam_t, err = _float_lp(Af, yf, intercept)
+    if zt is None:
+        raise ValueError(f"y: no interpolating combination of the columns of A exists "
+                         f"(LP: {err})")
+    l1f = float(np.abs(zt).sum())
+    if not exact:
+        return MinNormSolution(zt, xit, lam_t, l1f, None, "float", "exact=False",
+                               time.perf_counter() - t0)
+    Aq = A_arr if A_ex else as_exact_array(A_arr, "A")
+    yq = y_arr if y_arr.dtype == object else as_exact_array(y_arr, "y")
+    z, xi, lam, msg = _exact_pair(Aq, Af, yq, zt, lam_t, intercept)
+    if z is None and p <= 40 and n <= 20:
+        got = _sympy_lp(Aq, yq, intercept)
+        if got is not None:
+            zs, xs = got
+            z2, xi2, lam2, msg2 = _exact_pair(Aq, Af, yq, zs.astype(float), lam_t, intercept)
+            if z2 is not None:
+                z, xi, lam, msg = z2, xi2, lam2, ""
+            else:
+                msg += f"; sympy simplex: {msg2}"
+    if z is None:
+        return MinNormSolution(zt, xit, lam_t, l1f, None, "float", msg,
+                               time.perf_counter() - t0)
+    l1 = sum((abs(q) for q in z), Fraction(0))
+    return MinNormSolution(z, xi, lam, float(l1), l1, "exact", "", time.perf_counter() - t0)
