@@ -391,3 +391,14 @@ def test_hyperplanes_batched_exact_and_float(data):
     assert (hl.w == cross(L)).all() and (hl.b == 0).all()
     Lf = to_float(L)
     assert np.all(np.abs(linear_hyperplane(Lf).w - to_float(hl.w)) <= minor_tol(Lf))
+
+
+def test_tiny_and_huge_float_normals_are_rescaled():
+    """‖u‖² would underflow (1e-200) or overflow (1e200); the float path divides the
+    hyperplane by max|u| first, so results are exact here (powers of ten aside)."""
+    x = np.array([3., 4.])
+    for s in (1e-200, 1e200):
+        assert np.array_equal(reflect_across_hyperplane(x, np.array([s, 0.]), -s), [-1., 4.])
+        assert signed_distance(x, np.array([0., s]), -2 * s) == 2.0
+        w2, b2 = reflect_hyperplane_across_hyperplane(np.array([1., 0]), 0., np.array([s, s]))
+        assert np.allclose(w2, [0., -1.], atol=1e-15) and b2 == 0.0

@@ -105,3 +105,25 @@ def flat_batch(V):
 def scalar_out(arr):
     """0-d result → scalar (Fraction or float64); otherwise the array."""
     return arr[()] if arr.ndim == 0 else arr
+
+
+def rescale_hyperplane(w, b, exact: bool, name: str = "w"):
+    """Check w ≠ 0 and, for floats, divide (w, b) by max|w| so that ‖w‖² can neither
+    underflow nor overflow (the hyperplane and every ratio are unchanged). Returns
+    ``(w, b, norm2)``; exact input is returned as is."""
+    if exact:
+        norm2 = (w * w).sum(axis=-1)
+        zero = np.asarray(norm2) == 0
+    else:
+        s = np.max(np.abs(w), axis=-1) if w.shape[-1] else np.zeros(w.shape[:-1])
+        zero = np.asarray(s) == 0
+    if np.any(zero):
+        raise ValueError(f"{name}: got a zero normal (degenerate hyperplane); expected "
+                         f"{name} != 0 — drop degenerate hyperplanes using "
+                         "Hyperplane.degenerate")
+    if not exact:
+        s = np.asarray(s)
+        w = w / s[..., None]
+        b = b / s
+        norm2 = (w * w).sum(axis=-1)
+    return w, b, norm2

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .cross import cross
-from ._validate import as_vectors, check_last, coerce, scalar_out
+from ._validate import as_vectors, check_last, coerce, rescale_hyperplane, scalar_out
 
 
 class Hyperplane(NamedTuple):
@@ -129,10 +129,7 @@ def signed_distance(x, w, b=0):
     if w.ndim < 1:
         raise ValueError(f"w: expected normals of shape (..., d), got shape {w.shape}")
     check_last(x, "x", w.shape[-1], "points")
-    norm2 = (w * w).sum(axis=-1)
-    if np.any(np.asarray(norm2) == 0):
-        raise ValueError("w: got a zero normal (degenerate hyperplane); expected w != 0 — "
-                         "drop degenerate hyperplanes using Hyperplane.degenerate")
+    w, b, norm2 = rescale_hyperplane(w, b, exact, "w")
     num = (x * w).sum(axis=-1) + b
     if exact:
         return scalar_out(np.asarray(num, dtype=object)), scalar_out(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_last, coerce, scalar_out
+from ._validate import check_last, coerce, rescale_hyperplane, scalar_out
 
 
 def _dims(w, name="w"):
@@ -24,13 +24,6 @@ def _dims(w, name="w"):
         what = "points" if name in ("x", "p") else "normals"
         raise ValueError(f"{name}: expected {what} of shape (..., d), got shape {w.shape}")
     return w.shape[-1]
-
-
-def _mirror(u, c):
-    norm2 = (u * u).sum(axis=-1)
-    if np.any(np.asarray(norm2) == 0):
-        raise ValueError("u: got a zero normal for the mirror hyperplane; expected u != 0")
-    return norm2
 
 
 def reflect_across_point(x, p):
@@ -58,7 +51,7 @@ def reflect_across_hyperplane(x, u, c=0):
     """
     (x, u, c), exact = coerce(x=x, u=u, c=c)
     check_last(x, "x", _dims(u, "u"), "points")
-    norm2 = _mirror(u, c)
+    u, c, norm2 = rescale_hyperplane(u, c, exact, "u")
     t = 2 * ((x * u).sum(axis=-1) + c) / norm2
     return x - np.asarray(t)[..., None] * u
 
@@ -89,7 +82,7 @@ def reflect_hyperplane_across_hyperplane(w, b, u, c=0):
     """
     (w, b, u, c), exact = coerce(w=w, b=b, u=u, c=c)
     check_last(u, "u", _dims(w), "normals")
-    norm2 = _mirror(u, c)
+    u, c, norm2 = rescale_hyperplane(u, c, exact, "u")
     t = 2 * (w * u).sum(axis=-1) / norm2
     w2 = w - np.asarray(t)[..., None] * u
     b2 = b - c * t
