@@ -155,6 +155,8 @@ def network_certificate(family, X, r, beta, *, samples: int = 2000, seed: int = 
     >>> from exactgeo.families import get_family       # doctest: +SKIP
     """
     family = pricing_family(family)
+    if lasso_status == "undecided":          # ties left by the KKT step: treat as enclosure
+        lasso_status = "enclosed"
     beta_exact = is_exact_scalar(beta)
     b_f = float(beta)
     split = _arb_split(r)

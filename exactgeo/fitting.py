@@ -291,14 +291,16 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
             if ex.status == "exact":
                 z_out = np.asarray(ex.z, dtype=object)
                 xi_out = ex.xi if ex.xi is not None else Fraction(0)
-                r_cert = np.asarray(ex.r, dtype=object)
+                r_cert = np.asarray(_residual(ex), dtype=object)
                 objective_exact = ex.objective_exact
                 objective = float(objective_exact)
-            elif ex.status == "enclosed":
+            elif ex.status in ("enclosed", "undecided"):
                 enclosure = ex.objective_enclosure
-                if ex.r is not None:
-                    r_cert = ex.r
-                if enclosure is not None:
+                if _residual(ex) is not None:
+                    r_cert = _residual(ex)
+                if getattr(ex, "objective", None) is not None:
+                    objective = float(ex.objective)
+                elif enclosure is not None:
                     objective = float((Fraction(enclosure[0]) + Fraction(enclosure[1])) / 2)
         timings["exact_kkt"] = time.perf_counter() - t
     cert = None
@@ -314,13 +316,18 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
                      y_e if lasso_status == "exact" else None)
 
 
+def _residual(ex):
+    r = getattr(ex, "residual", None)
+    return r if r is not None else getattr(ex, "r", None)
+
+
 @dataclass
 class _EmptyExact:
     """Exact solution over an empty dictionary: z = (), ξ = mean(y) (or 0), r = y − ξ."""
     status: str
     z: Any
     xi: Any
-    r: Any
+    residual: Any
     objective_exact: Any
     message: str = "empty dictionary: the fit is the intercept only"
     objective_enclosure: Any = None
@@ -351,10 +358,24 @@ def _certify_exact(D, y_e, b, sol, bias):
         return _EmptyExact("exact", np.zeros(0, dtype=object), xi, r,
                            sum((v * v for v in r), Fraction(0)) / 2)
     from .lasso import certify_lasso
-    try:
-        return certify_lasso(D, y_e, b, sol, norm_sq=D.norm_sq, intercept=bias)
-    except TypeError:
-        return certify_lasso(D.A, y_e, b, sol, norm_sq=D.norm_sq, intercept=bias)
+    A, ns = D.A, D.norm_sq
+    if ns is not None:
+        roots = [_rational_sqrt(q) for q in ns]
+        if all(v is not None for v in roots):
+            # every ℓ2 norm is rational (e.g. axis-aligned atoms): the columns are rational
+            A = np.array([[a / rt for a, rt in zip(row, roots)] for row in A], dtype=object) \
+                if A.size else A
+            ns = None
+    A_float = np.asarray(A, dtype=float) if ns is None and A is not D.A else \
+        (D.float_matrix() if ns is None else None)
+    return certify_lasso(A, y_e, b, sol, norm_sq=ns, intercept=bias, A_float=A_float)
+
+
+def _rational_sqrt(q):
+    """√q as a Fraction if q is the square of a rational, else None."""
+    q = to_fraction(q)
+    a, b = math.isqrt(q.numerator), math.isqrt(q.denominator)
+    return Fraction(a, b) if q >= 0 and a * a == q.numerator and b * b == q.denominator else None
 
 
 def _fit_min_norm(family, D, X_arr, y_arr, X_f, y_f, exact, X_e, y_e, bias, certify,
@@ -362,12 +383,8 @@ def _fit_min_norm(family, D, X_arr, y_arr, X_f, y_f, exact, X_e, y_e, bias, cert
     from .lasso import min_l1_interpolation
     from .certify import network_certificate
     t = time.perf_counter()
-    A = D if exact else D.float_matrix()
-    try:
-        mn = min_l1_interpolation(A, y_e if exact else y_f, intercept=bias, exact=exact)
-    except TypeError:
-        mn = min_l1_interpolation(D.A if exact else A, y_e if exact else y_f,
-                                  intercept=bias, exact=exact)
+    A = D.A if exact else D.float_matrix()
+    mn = min_l1_interpolation(A, y_e if exact else y_f, intercept=bias, exact=exact)
     res_kw["timings"]["lp"] = time.perf_counter() - t
     status = str(mn.status)
     exact_ok = exact and mn.l1_norm_exact is not None and status in ("exact", "optimal")
