@@ -58,6 +58,7 @@ class Certificate:
     sup_sq_exact: Any = None
     violating_atom: Any = None
     message: str = ""
+    objective_algebraic: Any = None      # sympy value of the Lasso optimum (ℓ2 ties)
 
     def to_json(self) -> dict:
         out = {"status": self.status, "sup": self.sup, "beta": float(self.beta),
@@ -65,6 +66,8 @@ class Certificate:
                "sup_exact": _fs(self.sup_exact), "sup_sq_exact": _fs(self.sup_sq_exact),
                "beta_exact": _fs(self.beta) if is_exact_scalar(self.beta) else None,
                "message": self.message}
+        if self.objective_algebraic is not None:
+            out["objective_algebraic"] = str(self.objective_algebraic)
         if self.violating_atom is not None:
             out["violating_atom"] = atom_json(self.violating_atom)
         return out
@@ -325,3 +328,149 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
         sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol, z0=z0, xi0=float(sol.xi))
     return ColumnGeneration(atoms, A, sol, history, added, rounds, converged, pr,
                             time.perf_counter() - t0)
+
+
+# ------------------------------------------------- ℓ2 ties over algebraic numbers
+
+def _sym_sign(e) -> int:
+    """Exact sign of a real algebraic sympy number (square-root expressions)."""
+    import sympy as sp
+    e = sp.radsimp(sp.expand(e))
+    if e == 0:
+        return 0
+    v = sp.N(e, 60)
+    if abs(v) > sp.Float("1e-45", 60):
+        return 1 if v > 0 else -1
+    x = sp.Symbol("x")
+    if sp.minimal_polynomial(e, x) == x:
+        return 0
+    v = sp.N(e, 400)
+    if v == 0:  # pragma: no cover - would need more precision
+        raise ArithmeticError("sign undecided")
+    return 1 if v > 0 else -1
+
+
+def _l2_2d_sup_sq(X, lam, activation: str):
+    """sup_{‖u‖₂=1} |lamᵀσ(Xu)|² for exact X (n, 2) Fractions and sympy ``lam`` (no bias),
+    by the angular sectors of THEORY §2.5; returns (S² sympy, maximising direction)."""
+    import functools
+    import sympy as sp
+    rays = []
+    for x in X:
+        if x[0] != 0 or x[1] != 0:
+            rho = (-x[1], x[0])
+            rays += [rho, (-rho[0], -rho[1])]
+    if not rays:
+        return sp.Integer(0), None
+
+    def half(v):
+        return 0 if (v[1] > 0 or (v[1] == 0 and v[0] > 0)) else 1
+
+    def cmp(a, b):
+        ha, hb = half(a), half(b)
+        if ha != hb:
+            return ha - hb
+        cr = a[0] * b[1] - a[1] * b[0]
+        return -1 if cr > 0 else (1 if cr < 0 else 0)
+
+    rays.sort(key=functools.cmp_to_key(cmp))
+    uniq = [rays[0]]
+    for v in rays[1:]:
+        if cmp(uniq[-1], v) != 0:
+            uniq.append(v)
+    Xs = [(sp.Rational(x[0]), sp.Rational(x[1])) for x in X]
+    best, arg = sp.Integer(0), None
+    m = len(uniq)
+    for k in range(m):
+        a, b = uniq[k], uniq[(k + 1) % m]
+        cr = a[0] * b[1] - a[1] * b[0]
+        if m == 1 or (cr == 0):       # half-plane chamber (angle π): interior ⟂ a
+            uc = (-a[1], a[0])
+            half_plane = True
+        else:
+            uc = (a[0] + b[0], a[1] + b[1])
+            half_plane = False
+        gx, gy = sp.Integer(0), sp.Integer(0)
+        for x, xs, li in zip(X, Xs, lam):
+            t = x[0] * uc[0] + x[1] * uc[1]
+            if activation == "relu":
+                if t > 0:
+                    gx, gy = gx + li * xs[0], gy + li * xs[1]
+            elif t != 0:
+                s = 1 if t > 0 else -1
+                gx, gy = gx + s * li * xs[0], gy + s * li * xs[1]
+        for sg in (1, -1):
+            hx, hy = sg * gx, sg * gy
+            inside = _sym_sign(a[0] * hy - a[1] * hx) >= 0 and \
+                (half_plane or _sym_sign(hx * b[1] - hy * b[0]) >= 0)
+            if inside:
+                cands = [(hx ** 2 + hy ** 2, (hx, hy))]
+            else:
+                cands = []
+                for v in (a, b):
+                    dot = hx * v[0] + hy * v[1]
+                    if _sym_sign(dot) > 0:
+                        cands.append((dot ** 2 / (v[0] ** 2 + v[1] ** 2), v))
+            for val, u in cands:
+                if _sym_sign(val - best) > 0:
+                    best, arg = sp.radsimp(sp.expand(val)), u
+    return best, arg
+
+
+def exact_l2_certificate(family, X, columns, norm_sq, support, signs, y, beta, *,
+                         intercept: bool, max_n: int = 40, max_support: int = 8):
+    """Resolve the ℓ2 tie S(r) = β exactly over algebraic numbers (THEORY §5.8): rebuild
+    r = y − Mθ from the KKT basis F (columns a_k/√q_k, sympy), then run the 2-D angular
+    oracle on it with exact sign decisions. Returns a :class:`Certificate` or None when
+    out of scope (d ≠ 2, n > ``max_n``, |F| > ``max_support``) or sympy fails.
+    """
+    import sympy as sp
+    X = np.asarray(X, dtype=object)
+    n, d = X.shape
+    if d != 2 or n > max_n or len(support) > max_support or getattr(family, "reg", "") != "l2":
+        return None
+    try:
+        cols = []
+        for k in support:
+            q = sp.Rational(to_fraction(norm_sq[k])) if norm_sq is not None else sp.Integer(1)
+            cols.append([sp.Rational(to_fraction(v)) / sp.sqrt(q) for v in columns[:, k]])
+        if intercept:
+            cols.append([sp.Integer(1)] * n)
+        Y = sp.Matrix([sp.Rational(to_fraction(v)) for v in y])
+        b = sp.Rational(to_fraction(beta))
+        if cols:
+            M = sp.Matrix(n, len(cols), lambda i, j: cols[j][i])
+            rhs = M.T * Y - sp.Matrix([b * int(s) for s in signs] + ([0] if intercept else []))
+            theta = (M.T * M).LUsolve(rhs)
+            r = [sp.radsimp(sp.expand(v)) for v in (Y - M * theta)]
+            zF = [sp.radsimp(sp.expand(theta[i])) for i in range(len(support))]
+        else:
+            r, zF = list(Y), []
+        if any(_sym_sign(int(s) * z) <= 0 for s, z in zip(signs, zF)):
+            return None                      # the basis does not reproduce the signs
+        obj = sp.nsimplify(sp.radsimp(sp.expand(sum(v * v for v in r) / 2 +
+                                                b * sum(int(s) * z for s, z in zip(signs, zF)))))
+        if intercept and _sym_sign(sum(r)) != 0:
+            return None
+        act = family.activation
+        S2, arg = sp.Integer(0), None
+        anchors = range(n) if getattr(family, "bias", False) else [None]
+        for j in anchors:
+            Xj = X if j is None else np.array([[x[0] - X[j][0], x[1] - X[j][1]] for x in X],
+                                              dtype=object)
+            v, u = _l2_2d_sup_sq(Xj, r, act)
+            if _sym_sign(v - S2) > 0:
+                S2, arg = v, u
+        viol = _sym_sign(S2 - b ** 2) > 0
+    except (ArithmeticError, ValueError, TypeError, ZeroDivisionError, NotImplementedError):
+        return None
+    sup = float(sp.sqrt(S2))
+    S2q = to_fraction(S2) if S2.is_Rational else None
+    if viol:
+        return Certificate("upper-bound", sup, beta, 0, "exact-algebraic", None, S2q, None,
+                           f"S(r)^2 = {S2} > beta^2, decided over algebraic numbers (sympy)",
+                           objective_algebraic=obj)
+    return Certificate("certified-optimal", sup, beta, 0, "exact-algebraic", None, S2q, None,
+                       f"S(r)^2 = {S2} <= beta^2 decided exactly over algebraic numbers "
+                       "(sympy): the network is globally optimal (THEORY 2.5, 5.8)",
+                       objective_algebraic=obj)

@@ -140,6 +140,9 @@ class FitResult:
             out["objective_enclosure"] = [_fs(lo), _fs(hi)]
         if self.colgen is not None:
             out["colgen"] = self.colgen
+        alg = getattr(cert, "objective_algebraic", None)
+        if alg is not None:
+            out["objective_algebraic"] = str(alg)     # exact irrational optimum (sympy)
         return out
 
 
@@ -278,6 +281,7 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
     objective = 0.5 * float(r_f @ r_f) + b_f * float(np.abs(z_f).sum())
     objective_exact = enclosure = None
     z_out, xi_out, r_cert = z_f, xi_f, r_f
+    De = None
     if exact:
         t = time.perf_counter()
         De = D
@@ -309,6 +313,13 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
         X_c = X_e if (exact and lasso_status == "exact") else X_f
         cert = network_certificate(family, X_c, r_cert, b if lasso_status == "exact" else b_f,
                                    samples=samples, seed=seed, lasso_status=lasso_status)
+        if cert.status == "undecided" and lasso_status == "enclosed" and De is not None:
+            # ℓ2 tie: decide S(r) = β over algebraic numbers (small 2-D problems)
+            from .certify import exact_l2_certificate
+            alg = exact_l2_certificate(family, X_e, De.A, De.norm_sq, list(ex.support),
+                                       list(ex.signs), y_e, b, intercept=bias)
+            if alg is not None:
+                cert = alg
         timings["certificate"] = time.perf_counter() - t
     return _assemble(family, atoms, z_out, xi_out, objective, objective_exact, enclosure,
                      cert, lasso_status, lasso_message, b, sol, t0, res_kw, cg_info,
@@ -483,6 +494,9 @@ def summary(res: FitResult, source: str = "") -> str:
     elif res.objective_enclosure is not None:
         lo, hi = res.objective_enclosure
         obj += f" ∈ [{float(lo):.15g}, {float(hi):.15g}] (rigorous enclosure)"
+        alg = getattr(res.certificate, "objective_algebraic", None)
+        if alg is not None:
+            obj += f" = {alg} (exact, algebraic)"
     lines.append(obj)
     lines.append(f"lasso: {res.lasso_status} — {res.lasso_message}")
     lines.append(f"neurons: {res.nnz}, ℓ1 norm {res.l1_norm:.12g}, intercept {res.intercept:.12g}")

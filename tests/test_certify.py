@@ -3,6 +3,7 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from exactgeo.certify import STATUSES, column_generation, decide, network_certificate
 from exactgeo.families import get_family
@@ -60,6 +61,15 @@ def test_g1_colgen_l2_finds_the_diagonal_neuron(model):
     assert np.allclose(np.abs(u), [2 ** -0.5, 2 ** -0.5], atol=1e-9)
     res = fit(np.eye(2), np.ones(2), model=model, reg="l2", bias=False, beta=0.1, colgen=True)
     assert abs(res.objective - P_G1_L2) < 1e-9 and res.colgen["converged"]
+    # exact: the generated neuron (1,1)/√2 is rationalised, the KKT step is a ball enclosure,
+    # and the tie S(r) = β is decided over algebraic numbers
+    ex = fit(X_G1, Y_G1, model=model, reg="l2", bias=False, beta=F(1, 10), colgen=True,
+             certify=True)
+    lo, hi = ex.objective_enclosure
+    assert F(lo) <= F(hi) and abs(float(lo) - P_G1_L2) < 1e-12
+    assert ex.certificate.status == "certified-optimal"
+    assert sp.simplify(ex.certificate.objective_algebraic - (sp.sqrt(2) / 10 - sp.Rational(1, 200))) == 0
+    assert ex.to_json()["objective_algebraic"]
 
 
 def test_g2_data_only_vs_axes():
@@ -99,3 +109,19 @@ def test_sampled_oracle_reports_samples():
     assert cert.kind in ("sampled", "float")
     if cert.status == "sampled-no-violation":
         assert cert.samples == 300
+
+
+@pytest.mark.parametrize("model", ["relu", "abs"])
+def test_algebraic_2d_oracle_matches_family_oracle(model):
+    """The sympy sector walk (used for irrational residuals) agrees exactly with the
+    family's rational ℓ2 oracle on rational residuals."""
+    from exactgeo.certify import _l2_2d_sup_sq
+    fam = get_family(model, depth=2, reg="l2", bias=False)
+    rng = np.random.default_rng(11)
+    for _ in range(6):
+        X = np.array([[F(int(v), 3) for v in row] for row in rng.integers(-5, 6, (5, 2))],
+                     dtype=object)
+        lam = [F(int(v), 7) for v in rng.integers(-6, 7, 5)]
+        S2, _ = _l2_2d_sup_sq(X, [sp.Rational(v) for v in lam], model)
+        pr = fam.price(X, np.array(lam, dtype=object))
+        assert S2 == sp.Rational(pr.sup_sq_exact)
