@@ -155,7 +155,14 @@ def network_certificate(family, X, r, beta, *, samples: int = 2000, seed: int = 
 
     >>> import numpy as np
     >>> from fractions import Fraction as F
-    >>> from exactgeo.families import get_family       # doctest: +SKIP
+    >>> from exactgeo.families import get_family
+    >>> X = np.array([[F(1), F(0)], [F(0), F(1)]], dtype=object)     # THEORY G1
+    >>> r = np.array([F(1, 10), F(1, 10)], dtype=object)             # the W2 residual
+    >>> network_certificate(get_family("relu", reg="l1", bias=False), X, r, F(1, 10)).status
+    'certified-optimal'
+    >>> c = network_certificate(get_family("relu", reg="l2", bias=False), X, r, F(1, 10))
+    >>> c.status, c.sup_sq_exact                                     # S = √2·β > β
+    ('upper-bound', Fraction(1, 50))
     """
     family = pricing_family(family)
     if lasso_status == "undecided":          # ties left by the KKT step: treat as enclosure
@@ -291,6 +298,13 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
     the network optimum P∞. On THEORY G1 (ℓ2) it adds u = (1, 1)/√2 and reaches
     √2/10 − 1/200. ``atoms=[]`` starts from the empty dictionary (for dictionaries too
     large to store); ``dictionary`` reuses an already built one.
+
+    >>> import numpy as np
+    >>> from exactgeo.families import get_family
+    >>> cg = column_generation(get_family("relu", reg="l2", bias=False), np.eye(2),
+    ...                        np.ones(2), 0.1, intercept=False)
+    >>> round(cg.objective, 12), cg.added[0].u.round(6).tolist()
+    (0.136421356237, [0.707107, 0.707107])
     """
     t0 = time.perf_counter()
     Xf = _float_X(X)

@@ -208,7 +208,7 @@ def _validate(X, y, model, depth, reg):
 def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool = True,
         beta=None, min_norm: bool = False, exact: bool = False, certify: bool = False,
         colgen: bool = False, samples: int = 2000, seed: int = 0, axes=None,
-        max_rounds: int = 50) -> FitResult:
+        max_rounds: int = 50, max_bytes: int = 2 ** 31) -> FitResult:
     """Fit a two-layer network (σ = ``model``) as a Lasso over the family's dictionary.
 
     X (n, d) (1-D X is read as (n, 1)), y (n,); loss ½‖f(X) − y‖² + (β/2)Σ(‖w‖_p² + α²)
@@ -217,7 +217,9 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
     certificate (automatic for exact inputs). ``certify``: the global dual certificate.
     ``colgen``: column generation from the dictionary until S(r) ≤ β(1 + 1e-6)
     (floating point). ``axes`` is passed to the family (ℓ1: include the basis directions;
-    default the family's, which are exact per THEORY §2.4).
+    default the family's, which are exact per THEORY §2.4). A dictionary needing more
+    than ``max_bytes`` is refused (MemoryError with its size), unless ``colgen``: then
+    column generation starts from the empty dictionary.
     """
     t0 = time.perf_counter()
     timings = {}
@@ -237,7 +239,6 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
 
     from .families import get_family
     family = get_family(model, depth=2, reg=reg, bias=bias, axes=axes)
-    max_bytes = 2 ** 31
     big = bool(colgen) and not min_norm and family.estimate_bytes(n, d, exact) > max_bytes
     t = time.perf_counter()
     if big:     # too large to store: column generation from the empty dictionary

@@ -73,3 +73,14 @@ def test_validation(kw, match):
 def test_shape_mismatch():
     with pytest.raises(ValueError, match="y"):
         fit(np.eye(2), np.ones(3), beta=0.1)
+
+
+def test_too_large_dictionary_refused_or_column_generation():
+    X = [[F(1), F(0)], [F(0), F(1)]]
+    y = [F(1), F(1)]
+    with pytest.raises(MemoryError, match="column"):
+        fit(X, y, bias=False, beta=F(1, 10), max_bytes=1)
+    res = fit(X, y, bias=False, beta=F(1, 10), max_bytes=1, colgen=True, certify=True)
+    assert res.colgen["from_empty"] and res.colgen["converged"]
+    assert res.objective_exact == F(19, 100)
+    assert res.certificate.status == "certified-optimal"
