@@ -20,6 +20,8 @@ from typing import Optional
 import numpy as np
 from numba import njit
 
+from .active import active_set_solve
+
 __all__ = ["LassoSolution", "solve_lasso", "beta_max", "duality_gap", "purify"]
 
 _TINY = 1e-300
@@ -445,7 +447,8 @@ def _refine(Ac, yc, z, beta, max_steps=50, rank_tol=1e-10):
 # ----------------------------------------------------------------- solver
 
 def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=None,
-                xi0=None, ws_start=64, polish=True, screen=True, verbose=False) -> LassoSolution:
+                xi0=None, method="auto", ws_start=None, polish=True, screen=True,
+                verbose=False) -> LassoSolution:
     """Minimise ½‖Az + ξ𝟙 − y‖² + β‖z‖₁ over z (p,) and, iff ``intercept``, ξ ∈ ℝ.
 
     A float64 (n, p), y (n,), β > 0. Coordinate descent (numba) on working sets chosen
@@ -482,6 +485,12 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
     norms = np.sqrt(norms2)
     n_epochs = 0
     history = []
+    if method not in ("auto", "cd", "active-set"):
+        raise ValueError(f"method: expected 'auto', 'cd' or 'active-set', got {method!r}")
+    use_as = method == "active-set" or (method == "auto" and n <= 1000)
+    ws_cap = 4000     # the active-set inner solver holds the working set's Gram matrix
+    if ws_start is None:
+        ws_start = 4 * n if use_as else 64
     ws_size = int(min(max(ws_start, 1), p)) if p else 0
     best = None
     converged = False
@@ -514,6 +523,8 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
         # working set: support first, then the columns closest to the constraint boundary
         supp = np.flatnonzero(z)
         ws_size = int(min(max(ws_size, 2 * supp.size), int(active.sum())))
+        if use_as:
+            ws_size = min(ws_size, max(ws_cap, supp.size + 1))
         score = np.full(p, np.inf)
         idx_act = np.flatnonzero(active)
         score[idx_act] = (beta - np.abs(corr[idx_act])) / norms[idx_act]
@@ -528,12 +539,19 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
         zw = z[ws].copy()
         rw = yc - Aw @ zw
         tol_in = max(0.25 * gap, 0.1 * tol * max(primal, _TINY))
-        ep, _, _ = _inner(Aw, yc, zw, rw, norms2[ws], beta, tol_in,
-                          max(1, max_epochs - n_epochs), 5)
-        n_epochs += ep
-        z[ws] = zw
-        if polish:
-            z = _refine(Ac, yc, z, beta)
+        if use_as:
+            Gw = Aw.T @ Aw
+            bw = Aw.T @ yc
+            zw, ep = active_set_solve(Gw, bw, beta, zw, valid=norms2[ws] > 0)
+            n_epochs += ep
+            z[ws] = zw
+        else:
+            ep, _, _ = _inner(Aw, yc, zw, rw, norms2[ws], beta, tol_in,
+                              max(1, max_epochs - n_epochs), 5)
+            n_epochs += ep
+            z[ws] = zw
+            if polish:
+                z = _refine(Ac, yc, z, beta)
         ws_size = min(2 * ws_size, p)
     z_best = z if converged else best[0]
     # final quantities on the original (uncentred) A
