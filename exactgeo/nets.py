@@ -118,7 +118,32 @@ class TwoLayerNet:
 
     @property
     def exact(self) -> bool:
-        return self.layers[0][0].dtype == object
+        """True when the net carries its exact factorisation (or exact weights)."""
+        return self.units is not None or self.layers[0][0].dtype == object
+
+    def exact_layers(self):
+        """The exact weights ``([(W, b)], alpha)`` as sympy numbers: w_j = γ_ju_j/√q_j,
+        b_j = γ_jc_j/√q_j, α_j = sign(z_j)γ_j with γ_j = √|z_j| (THEORY §2.6).
+        Costs an integer factorisation per weight (sympy.sqrt): meant for small nets."""
+        if self.units is None:
+            if self.layers[0][0].dtype == object:
+                return self.layers, self.alpha
+            raise ValueError("exact_layers: this network has float weights only")
+        import sympy
+        U, c, z, ns = self.units
+        m, d = U.shape
+        W = np.empty((m, d), dtype=object)
+        b = np.empty(m, dtype=object)
+        alpha = np.empty(m, dtype=object)
+        for j in range(m):
+            zj = _sym(z[j])
+            scale_sq = abs(zj) if ns is None else abs(zj) / _sym(ns[j])
+            scale = sympy.sqrt(scale_sq)
+            for k in range(d):
+                W[j, k] = scale * _sym(U[j, k])
+            b[j] = scale * _sym(c[j])
+            alpha[j] = sympy.sign(zj) * sympy.sqrt(abs(zj))
+        return [(W, b)], alpha
 
     # ------------------------------------------------------------ constructors
     @classmethod
@@ -154,22 +179,16 @@ class TwoLayerNet:
             xi_v = float(xi) if xi is not None else 0.0
             units = None
         else:
-            import sympy
-            W = np.empty(U_arr.shape, dtype=object)
-            b = np.empty(m, dtype=object)
-            alpha = np.empty(m, dtype=object)
-            for j in range(m):
-                zj = sympy.Rational(z_arr[j].numerator, z_arr[j].denominator)
-                scale_sq = abs(zj)
-                if norm_sq is not None:
-                    q = to_fraction(norm_sq[j], "norm_sq")
-                    scale_sq = scale_sq / sympy.Rational(q.numerator, q.denominator)
-                scale = sympy.sqrt(scale_sq)
-                g = sympy.sqrt(abs(zj))
-                for k in range(U_arr.shape[1]):
-                    W[j, k] = scale * sympy.Rational(U_arr[j, k].numerator, U_arr[j, k].denominator)
-                b[j] = scale * sympy.Rational(c_arr[j].numerator, c_arr[j].denominator)
-                alpha[j] = sympy.sign(zj) * g
+            # float weights for display; the exact net is the factorisation `units`, and
+            # the sympy weights γu (γ = √|z|) are built on demand by exact_layers()
+            U_f = np.array([[float(v) for v in row] for row in U_arr]).reshape(U_arr.shape)
+            c_f = np.array([float(v) for v in c_arr])
+            z_f = np.array([float(v) for v in z_arr])
+            if norm_sq is not None:
+                s = 1.0 / np.sqrt(np.array([float(to_fraction(q)) for q in norm_sq]))
+                U_f, c_f = U_f * s[:, None], c_f * s
+            g = np.sqrt(np.abs(z_f))
+            W, b, alpha = U_f * g[:, None], c_f * g, np.sign(z_f) * g
             xi_v = to_fraction(xi, "xi") if xi is not None else Fraction(0)
             ns = None if norm_sq is None else np.array([to_fraction(q) for q in norm_sq], dtype=object)
             units = (U_arr, c_arr, z_arr, ns)
@@ -187,6 +206,8 @@ class TwoLayerNet:
             raise ValueError(f"X: expected shape (n, {self.layers[0][0].shape[1]}), got {X_arr.shape}")
         W, b = self.layers[0]
         if not (ex and self.exact):
+            if W.dtype == object and self.units is None:
+                W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
             Wf = np.asarray(W, dtype=float)
             bf = np.asarray(b, dtype=float)
             af = np.asarray(self.alpha, dtype=float)
@@ -214,7 +235,8 @@ class TwoLayerNet:
 
     def _forward_sympy(self, X_arr):
         import sympy
-        W, b = self.layers[0]
+        layers, alpha = self.exact_layers()
+        W, b = layers[0]
         xi = sympy.nsimplify(self.xi) if not isinstance(self.xi, Fraction) else \
             sympy.Rational(self.xi.numerator, self.xi.denominator)
         out = np.empty(X_arr.shape[0], dtype=object)
@@ -223,27 +245,42 @@ class TwoLayerNet:
             for j in range(W.shape[0]):
                 t = b[j] + sum(W[j, k] * sympy.Rational(X_arr[i, k].numerator, X_arr[i, k].denominator)
                                for k in range(W.shape[1]))
-                s += self.alpha[j] * _sympy_sigma(sympy.radsimp(t), self.activation)
+                s += alpha[j] * _sympy_sigma(sympy.radsimp(t), self.activation)
             out[i] = _as_fraction_or_sympy(s)
         return out
 
     # -------------------------------------------------------------- objective
-    def penalty(self, reg: Optional[str] = None):
-        """Σ_j(‖w_j‖_p² + α_j²) (without the factor β/2); exact for exact nets."""
+    def penalty(self, reg: Optional[str] = None, *, method: str = "auto"):
+        """Σ_j(‖w_j‖_p² + α_j²) (without the factor β/2). Exact nets: a Fraction, from the
+        factorisation ‖w_j‖_p² = (|z_j|/q_j)‖u_j‖_p², α_j² = |z_j|; ``method="direct"``
+        evaluates the sympy weights of :meth:`exact_layers` instead."""
         reg = reg or self.reg
-        W, _ = self.layers[0]
         if not self.exact:
+            W, _ = self.layers[0]
             Wf = np.asarray(W, dtype=float)
             nw = np.abs(Wf).sum(axis=1) ** 2 if reg == "l1" else (Wf ** 2).sum(axis=1)
             return float(nw.sum() + (np.asarray(self.alpha, dtype=float) ** 2).sum())
+        if method != "direct" and self.units is not None:
+            U, c, z, ns = self.units
+            tot = Fraction(0)
+            for j in range(U.shape[0]):
+                nu = sum((abs(v) for v in U[j]), Fraction(0)) ** 2 if reg == "l1" else \
+                    sum((v * v for v in U[j]), Fraction(0))
+                q = ns[j] if ns is not None else Fraction(1)
+                if reg == "l1" and ns is not None:
+                    return self.penalty(reg, method="direct")   # ℓ1 norm of u/√q: irrational
+                tot += abs(z[j]) * nu / q + abs(z[j])
+            return tot
         import sympy
+        layers, alpha = self.exact_layers()
+        W = layers[0][0]
         tot = sympy.Integer(0)
         for j in range(W.shape[0]):
             if reg == "l1":
                 nw = sum(sympy.Abs(v) for v in W[j]) ** 2
             else:
                 nw = sum(v ** 2 for v in W[j])
-            tot += nw + self.alpha[j] ** 2
+            tot += nw + alpha[j] ** 2
         return _as_fraction_or_sympy(tot)
 
     def objective(self, X, y, beta, reg: Optional[str] = None, *, method: str = "auto"):
@@ -260,7 +297,7 @@ class TwoLayerNet:
         beta_q = to_fraction(beta, "beta")
         res = f - y_arr
         fit = sum((v * v for v in res), Fraction(0))
-        pen = self.penalty(reg)
+        pen = self.penalty(reg, method=method)
         val = fit / 2 + (pen * beta_q / 2 if isinstance(pen, Fraction) else
                          pen * _sym(beta_q) / 2)
         return _as_fraction_or_sympy(val) if not isinstance(val, Fraction) else val
@@ -272,8 +309,9 @@ def _rational(a) -> bool:
     return all(is_exact_scalar(v) for v in arr.flat)
 
 
-def _sym(q: Fraction):
+def _sym(q):
     import sympy
+    q = to_fraction(q)
     return sympy.Rational(q.numerator, q.denominator)
 
 

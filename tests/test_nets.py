@@ -38,6 +38,9 @@ def test_reconstruction_identity_l1_exact(model, bias):
     assert net.objective(X, y, beta) == lasso_obj           # exact Fraction equality
     # the sympy weights themselves, evaluated literally, give the same exact numbers
     assert list(net.forward(X[:3], method="direct")) == list(lasso_fit[:3])
+    assert net.penalty(method="direct") == net.penalty() == 2 * sum(abs(v) for v in z)
+    (W, b), alpha = net.exact_layers()[0][0], net.exact_layers()[1]
+    assert all(sp.simplify(alpha[j] ** 2 - abs(sp.Rational(z[j]))) == 0 for j in range(len(z)))
     assert net.width == len(z)
     assert [tuple(n) for n in net.points] == [tuple(a.points) for a in atoms]
 
