@@ -62,6 +62,7 @@ def prove() -> int:
 
     # (d) the library agrees: W2 exactly 19/100 and a failing certificate; column generation
     #     finds u* and the value √2/10 − 1/200 (floats, tolerance 1e-9: solver gap 1e-10)
+    #     and, exactly, certifies it
     from exactgeo.fitting import fit
     F = Fraction
     X = [[F(1), F(0)], [F(0), F(1)]]
@@ -80,5 +81,13 @@ def prove() -> int:
         assert abs(cert.sup - float(sp.sqrt(2)) / 10) < 1e-12
         cg = fit(np.eye(2), np.ones(2), model=model, reg="l2", bias=False, beta=0.1, colgen=True)
         assert abs(cg.objective - float(p10)) < 1e-9, f"{model}: colgen value {cg.objective}"
-        cases += 4
+        # exact column generation: ball-arithmetic KKT, then the tie S(r) = β decided over
+        # algebraic numbers — the library certifies √2/10 − 1/200 as the global optimum
+        ex = fit(X, Y, model=model, reg="l2", bias=False, beta=F(1, 10), colgen=True,
+                 certify=True)
+        assert ex.certificate.status == "certified-optimal", f"{model}: {ex.certificate.status}"
+        assert sp.simplify(ex.certificate.objective_algebraic - p10) == 0, "algebraic optimum"
+        lo, hi = ex.objective_enclosure
+        assert sp.Rational(F(lo)) <= p10 <= sp.Rational(F(hi)), "enclosure misses the optimum"
+        cases += 7
     return cases
