@@ -448,13 +448,15 @@ def _refine(Ac, yc, z, beta, max_steps=50, rank_tol=1e-10):
 
 def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=None,
                 xi0=None, method="auto", ws_start=None, polish=True, screen=True,
-                verbose=False) -> LassoSolution:
+                max_seconds=None, verbose=False) -> LassoSolution:
     """Minimise ½‖Az + ξ𝟙 − y‖² + β‖z‖₁ over z (p,) and, iff ``intercept``, ξ ∈ ℝ.
 
     A float64 (n, p), y (n,), β > 0. Coordinate descent (numba) on working sets chosen
     by distance to the dual constraint boundary, Anderson extrapolation, gap-safe
     screening, and a least-squares KKT "polish" on the current support/sign pattern.
-    Stops when rel_gap ≤ ``tol``. With an intercept A and y are centred; constant
+    Stops when rel_gap ≤ ``tol`` (or after ``max_epochs`` / ``max_seconds``; then
+    ``converged`` is False). ``method``: "cd", "active-set" or "auto" (active set
+    for n ≤ 1000). With an intercept A and y are centred; constant
     columns are then zero and are never selected. ``z0`` warm-starts (``xi0`` is
     accepted but unused: with an intercept ξ = mean(y − Az) is optimal for every z).
 
@@ -509,6 +511,8 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
             converged = True
             break
         if n_epochs >= max_epochs or p == 0:
+            break
+        if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
             break
         # gap-safe sphere test: ‖λ* − λ‖ ≤ √(2 gap), so |A_kᵀλ| + ‖A_k‖√(2 gap) < β ⇒ z*_k = 0
         if screen:
