@@ -12,13 +12,24 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 # public name → module that defines it (imported on first access)
+_GA = ["wedge", "cross", "blade_indices", "hodge_dual", "volume", "gram_norm2",
+       "linear_hyperplane", "affine_hyperplane", "signed_distance", "signed_distance_squared",
+       "reflect_across_point", "reflect_across_hyperplane", "to_clifford", "from_clifford"]
 _LAZY = {
-    "wedge": "exactgeo.ga",
-    "cross": "exactgeo.ga",
+    **{name: "exactgeo.ga" for name in _GA},
     "fit": "exactgeo.fitting",
     "construct_minimizer": "exactgeo.minimizers",
+    "check_truncation": "exactgeo.minimizers",
+    "shallow_relations": "exactgeo.minimizers",
+    "local_minima_report": "exactgeo.minimizers",
     "get_family": "exactgeo.families",
     "solve_lasso": "exactgeo.lasso",
+    "certify_lasso": "exactgeo.lasso",
+    "min_l1_interpolation": "exactgeo.lasso",
+    "network_certificate": "exactgeo.certify",
+    "column_generation": "exactgeo.certify",
+    "TwoLayerNet": "exactgeo.nets",
+    "load": "exactgeo.data",
     "read_csv": "exactgeo.data",
 }
 
