@@ -446,6 +446,22 @@ def _refine(Ac, yc, z, beta, max_steps=50, rank_tol=1e-10):
 
 # ----------------------------------------------------------------- solver
 
+def _solve_ipm(A, y, beta, intercept, tol, Ac, yc, a_mean, y_mean, valid, t0):
+    from .ipm import working_set_ipm
+    z = np.zeros(A.shape[1])
+    zv, info = working_set_ipm(np.ascontiguousarray(Ac[:, valid]), yc, beta, tol=tol)
+    z[valid] = zv
+    xi = float(y_mean - a_mean @ z) if intercept else 0.0
+    r = y - A @ z - xi
+    primal, dual = float(info["primal"]), float(info["dual"])
+    return LassoSolution(z=z, xi=xi, residual=r, objective=primal,
+                         dual_objective=dual, gap=primal - dual,
+                         rel_gap=float(info["rel_gap"]), n_epochs=info["iterations"],
+                         converged=bool(info["rel_gap"] <= tol), lam=info["theta"],
+                         seconds=time.perf_counter() - t0, beta=beta,
+                         n_zero_columns=int((~valid).sum()))
+
+
 def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=None,
                 xi0=None, method="auto", ws_start=None, polish=True, screen=True,
                 max_seconds=None, verbose=False) -> LassoSolution:
@@ -455,8 +471,8 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
     by distance to the dual constraint boundary, Anderson extrapolation, gap-safe
     screening, and a least-squares KKT "polish" on the current support/sign pattern.
     Stops when rel_gap ≤ ``tol`` (or after ``max_epochs`` / ``max_seconds``; then
-    ``converged`` is False). ``method``: "cd", "active-set" or "auto" (active set
-    for n ≤ 1000). With an intercept A and y are centred; constant
+    ``converged`` is False). ``method``: "ipm" (interior point on a working set,
+    :mod:`.ipm`; no warm start), "cd", "active-set", or "auto" (ipm for n ≤ 2000, else cd). With an intercept A and y are centred; constant
     columns are then zero and are never selected. ``z0`` warm-starts (``xi0`` is
     accepted but unused: with an intercept ξ = mean(y − Az) is optimal for every z).
 
@@ -487,9 +503,11 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
     norms = np.sqrt(norms2)
     n_epochs = 0
     history = []
-    if method not in ("auto", "cd", "active-set"):
-        raise ValueError(f"method: expected 'auto', 'cd' or 'active-set', got {method!r}")
-    use_as = method == "active-set" or (method == "auto" and n <= 1000)
+    if method not in ("auto", "ipm", "cd", "active-set"):
+        raise ValueError(f"method: expected 'auto', 'ipm', 'cd' or 'active-set', got {method!r}")
+    if method == "ipm" or (method == "auto" and n <= 2000):
+        return _solve_ipm(A, y, beta, intercept, tol, Ac, yc, a_mean, y_mean, valid, t0)
+    use_as = method == "active-set"
     ws_cap = 4000     # the active-set inner solver holds the working set's Gram matrix
     if ws_start is None:
         ws_start = 4 * n if use_as else 64
