@@ -313,8 +313,12 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
                             max_prec, t0)
     absAf = np.abs(Af)
     yf = np.array([float(q) for q in y])
-    rt = np.asarray(getattr(sol, "residual", None), dtype=float) \
-        if getattr(sol, "residual", None) is not None else yf - Af @ zt
+    # the solver's dual point estimates the unique optimal residual best (for the
+    # interior-point path it is far more accurate than y − Az̃)
+    guess = getattr(sol, "lam", None)
+    if guess is None:
+        guess = getattr(sol, "residual", None)
+    rt = np.asarray(guess, dtype=float) if guess is not None else yf - Af @ zt
     if intercept:
         rt = rt - rt.mean()
     corr_t = Af.T @ rt
