@@ -105,6 +105,7 @@ def test_certify_reports_failure():
     sol = solve_lasso(A.astype(float), y.astype(float), 0.1, intercept=False)
     sol.z[:] = 0.0
     sol.residual = np.array([1.0, 0.0])
+    sol.lam = sol.residual  # a poor dual guess too: the certifier starts from it
     cert = certify_lasso(A, y, F(1, 10), sol, intercept=False, max_rounds=1)
     assert cert.status == "not-certified" and cert.message
 

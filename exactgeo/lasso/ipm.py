@@ -32,6 +32,8 @@ def ipm_lasso(A, y, beta, *, tol=1e-12, max_iter=200):
     A (n, m), y (n,). Returns ``(z, lam, iterations)`` with lam = y − Az at convergence.
     """
     n, m = A.shape
+    if m == 0:
+        return np.zeros(0), y.copy(), 0
     lam = np.zeros(n)
     u = np.ones(m)
     v = np.ones(m)
@@ -40,6 +42,8 @@ def ipm_lasso(A, y, beta, *, tol=1e-12, max_iter=200):
     for it in range(1, max_iter + 1):
         c = At @ lam
         s1, s2 = beta - c, beta + c
+        if s1.min(initial=1.0) <= 0 or s2.min(initial=1.0) <= 0:
+            break  # a slack reached 0 by rounding: stop at the last interior iterate
         rd = lam - y + A @ (u - v)
         mu = (u @ s1 + v @ s2) / (2 * m)
         if np.linalg.norm(rd) <= tol * scale and 2 * m * mu <= tol * scale ** 2:
