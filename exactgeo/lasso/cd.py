@@ -507,9 +507,9 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
         raise ValueError(f"method: expected 'auto', 'ipm', 'cd' or 'active-set', got {method!r}")
     if method == "ipm" or (method == "auto" and n <= 2000):
         sol = _solve_ipm(A, y, beta, intercept, tol, Ac, yc, a_mean, y_mean, valid, t0)
-        if method == "ipm" or (sol.converged and np.all(np.isfinite(sol.z))):
+        if method == "ipm" or np.all(np.isfinite(sol.z)):
             return sol
-        method = "active-set"  # fall back (e.g. rounding trouble on a tiny problem)
+        method = "active-set"  # fall back: rounding broke the interior-point iterates
     use_as = method == "active-set"
     ws_cap = 4000     # the active-set inner solver holds the working set's Gram matrix
     if ws_start is None:
