@@ -130,13 +130,32 @@ def _float_prefilter(cols_f, n, order, tol=1e-9):
     return keep
 
 
-def _basic_guess(Af, zt, E, intercept):
-    """z̃ restricted to E and purified (independent support), for the greedy basis order."""
+def _basic_guess(Af, zt, E, intercept, yf=None, rt=None, signs=None):
+    """A basic float guess supported on E (independent columns), for the greedy basis.
+
+    With the residual estimate ``rt`` this is a crossover: a vertex of
+    {z_E : s_k z_k ≥ 0, A_E z_E + ξ𝟙 = y − rt} minimising ‖z‖₁ (HiGHS dual simplex),
+    which turns an interior-point solution into a basic one. Otherwise, or if that LP
+    fails, z̃ restricted to E is purified along null directions.
+    """
     from .cd import purify
     idx = np.array(sorted(E), dtype=int)
     out = np.zeros_like(zt)
-    if idx.size:
-        out[idx] = purify(Af[:, idx], zt[idx], intercept=intercept)
+    if not idx.size:
+        return out
+    if rt is not None:
+        from scipy.optimize import linprog
+        sg = np.array([signs[k] for k in idx], dtype=float)
+        n = Af.shape[0]
+        cols = [Af[:, idx] * sg] + ([np.ones((n, 1))] if intercept else [])
+        cost = np.r_[np.ones(idx.size), np.zeros(int(intercept))]
+        bounds = [(0, None)] * idx.size + [(None, None)] * int(intercept)
+        res = linprog(cost, A_eq=np.hstack(cols), b_eq=yf - rt, bounds=bounds,
+                      method="highs-ds")
+        if res.status == 0:
+            out[idx] = sg * res.x[:idx.size]
+            return out
+    out[idx] = purify(Af[:, idx], zt[idx], intercept=intercept)
     return out
 
 
@@ -325,8 +344,8 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
     bf = float(beta)
     E = set(np.flatnonzero(np.abs(corr_t) >= bf * (1 - tau)).tolist())
     zt0 = zt
-    zt = _basic_guess(Af, zt, E, intercept)
     signs = {k: int(np.sign(corr_t[k])) or int(np.sign(zt[k])) or 1 for k in E}
+    zt = _basic_guess(Af, zt, E, intercept, yf, rt, signs)
     msg = ""
     last = None
     for rnd in range(1, max_rounds + 1):
@@ -356,11 +375,11 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
             from .cd import solve_lasso
             s2 = solve_lasso(Af, yf, bf, intercept=intercept, tol=1e-12, z0=zt0)
             if s2.rel_gap < float(getattr(sol, "rel_gap", math.inf)):
-                rt = s2.residual - s2.residual.mean() if intercept else s2.residual
+                rt = s2.lam - s2.lam.mean() if intercept else s2.lam
                 corr_t = Af.T @ rt
                 E = set(np.flatnonzero(np.abs(corr_t) >= bf * (1 - tau)).tolist())
-                zt = _basic_guess(Af, s2.z, E, intercept)
-                signs = {k: int(np.sign(corr_t[k])) or int(np.sign(zt[k])) or 1 for k in E}
+                signs = {k: int(np.sign(corr_t[k])) or int(np.sign(s2.z[k])) or 1 for k in E}
+                zt = _basic_guess(Af, s2.z, E, intercept, yf, rt, signs)
                 continue
         # repair: drop sign-inconsistent columns, add violators with their signs
         _drop(E, bad, Af)
