@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .exact import ExactLasso, _U, _basic_guess, _drop, _arb_to_interval, _choose_basis, _fmpq
+from .exact import ExactLasso, _U, _float_start, _drop, _arb_to_interval, _choose_basis, _fmpq
 
 __all__ = ["certify_ball"]
 
@@ -133,15 +133,8 @@ def certify_ball(A, Af, y, beta, zt, sol, norm_sq, intercept, tau, max_rounds, m
     Cf = Af / np.sqrt(qf)
     absCf = np.abs(Cf)
     yf = np.array([float(q) for q in y])
-    res = getattr(sol, "residual", None)
-    rt = np.asarray(res, dtype=float) if res is not None else yf - Cf @ zt
-    if intercept:
-        rt = rt - rt.mean()
-    corr_t = Cf.T @ rt
     bf = float(beta)
-    E = set(np.flatnonzero(np.abs(corr_t) >= bf * (1 - tau)).tolist())
-    zt = _basic_guess(Cf, zt, E, intercept)
-    signs = {k: int(np.sign(corr_t[k])) or int(np.sign(zt[k])) or 1 for k in E}
+    corr_t, E, signs, zt = _float_start(Cf, yf, sol, zt, bf, tau, intercept)
     old_prec = flint.ctx.prec
     msg = ""
     last = None

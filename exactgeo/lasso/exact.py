@@ -159,6 +159,24 @@ def _basic_guess(Af, zt, E, intercept, yf=None, rt=None, signs=None):
     return out
 
 
+def _float_start(Af, yf, sol, zt, beta, tau, intercept):
+    """Equicorrelation set E = {k : |A_kᵀr̃| ≥ β(1 − τ)}, signs and a basic guess on E.
+
+    r̃ is the solver's dual point when it has one: it estimates the unique optimal
+    residual best (for an interior-point solution far better than y − Az̃).
+    """
+    guess = getattr(sol, "lam", None)
+    if guess is None:
+        guess = getattr(sol, "residual", None)
+    rt = np.asarray(guess, dtype=float) if guess is not None else yf - Af @ zt
+    if intercept:
+        rt = rt - rt.mean()
+    corr_t = Af.T @ rt
+    E = set(np.flatnonzero(np.abs(corr_t) >= beta * (1 - tau)).tolist())
+    signs = {k: int(np.sign(corr_t[k])) or int(np.sign(zt[k])) or 1 for k in E}
+    return corr_t, E, signs, _basic_guess(Af, zt, E, intercept, yf, rt, signs)
+
+
 def _drop(E, bad, Af):
     """Remove ``bad`` and every candidate with the same float column (exact duplicates
     of a dropped column would otherwise re-enter the basis with the same sign)."""
@@ -332,20 +350,9 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
                             max_prec, t0)
     absAf = np.abs(Af)
     yf = np.array([float(q) for q in y])
-    # the solver's dual point estimates the unique optimal residual best (for the
-    # interior-point path it is far more accurate than y − Az̃)
-    guess = getattr(sol, "lam", None)
-    if guess is None:
-        guess = getattr(sol, "residual", None)
-    rt = np.asarray(guess, dtype=float) if guess is not None else yf - Af @ zt
-    if intercept:
-        rt = rt - rt.mean()
-    corr_t = Af.T @ rt
     bf = float(beta)
-    E = set(np.flatnonzero(np.abs(corr_t) >= bf * (1 - tau)).tolist())
     zt0 = zt
-    signs = {k: int(np.sign(corr_t[k])) or int(np.sign(zt[k])) or 1 for k in E}
-    zt = _basic_guess(Af, zt, E, intercept, yf, rt, signs)
+    corr_t, E, signs, zt = _float_start(Af, yf, sol, zt, bf, tau, intercept)
     msg = ""
     last = None
     for rnd in range(1, max_rounds + 1):
