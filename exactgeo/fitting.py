@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -450,19 +449,11 @@ def _assemble(family, atoms, z, xi, objective, objective_exact, enclosure, cert,
 
 # ------------------------------------------------------------------------- CLI
 
-def _resolve_data(name: str):
-    from .data import dataset_path
-    if os.path.exists(name) or os.sep in name or name.endswith(".csv"):
-        return name
-    return dataset_path(name)
-
-
 def cli_fit(args) -> int:
     """``exactgeo fit``: read the data (a CSV path or a bundled name such as ``spiral``),
     fit, print a summary or ``--json``. Returns the exit status (0)."""
-    from .data import read_csv
-    path = _resolve_data(args.data)
-    X, y = read_csv(path, exact=bool(args.exact))
+    from .data import load
+    X, y = load(args.data, exact=bool(args.exact))
     res = fit(X, y, model=args.model, depth=args.depth, reg=args.reg, bias=not args.no_bias,
               beta=args.beta if not args.min_norm else None, min_norm=bool(args.min_norm),
               exact=bool(args.exact), certify=bool(args.certify), colgen=bool(args.colgen),
@@ -470,7 +461,7 @@ def cli_fit(args) -> int:
     if args.json:
         print(json.dumps(res.to_json()))
     else:
-        print(summary(res, str(path)))
+        print(summary(res, args.data))
     return 0
 
 
