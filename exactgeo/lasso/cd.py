@@ -449,7 +449,8 @@ def _refine(Ac, yc, z, beta, max_steps=50, rank_tol=1e-10):
 def _solve_ipm(A, y, beta, intercept, tol, Ac, yc, a_mean, y_mean, valid, t0):
     from .ipm import working_set_ipm
     z = np.zeros(A.shape[1])
-    zv, info = working_set_ipm(np.ascontiguousarray(Ac[:, valid]), yc, beta, tol=tol)
+    zv, info = working_set_ipm(np.ascontiguousarray(Ac[:, valid]), yc, beta, tol=tol,
+                               centred=intercept)
     z[valid] = zv
     xi = float(y_mean - a_mean @ z) if intercept else 0.0
     r = y - A @ z - xi

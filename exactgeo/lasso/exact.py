@@ -130,32 +130,18 @@ def _float_prefilter(cols_f, n, order, tol=1e-9):
     return keep
 
 
-def _basic_guess(Af, zt, E, intercept, yf=None, rt=None, signs=None):
-    """A basic float guess supported on E (independent columns), for the greedy basis.
-
-    With the residual estimate ``rt`` this is a crossover: a vertex of
-    {z_E : s_k z_k ≥ 0, A_E z_E + ξ𝟙 = y − rt} minimising ‖z‖₁ (HiGHS dual simplex),
-    which turns an interior-point solution into a basic one. Otherwise, or if that LP
-    fails, z̃ restricted to E is purified along null directions.
-    """
+def _basic_guess(Af, zt, E, intercept, yf, rt, signs):
+    """A basic float guess supported on E (independent columns), for the greedy basis:
+    the crossover of :func:`.ipm.crossover`, else z̃ on E purified along null directions."""
     from .cd import purify
+    from .ipm import crossover
     idx = np.array(sorted(E), dtype=int)
-    out = np.zeros_like(zt)
     if not idx.size:
-        return out
-    if rt is not None:
-        from scipy.optimize import linprog
-        sg = np.array([signs[k] for k in idx], dtype=float)
-        n = Af.shape[0]
-        cols = [Af[:, idx] * sg] + ([np.ones((n, 1))] if intercept else [])
-        cost = np.r_[np.ones(idx.size), np.zeros(int(intercept))]
-        bounds = [(0, None)] * idx.size + [(None, None)] * int(intercept)
-        res = linprog(cost, A_eq=np.hstack(cols), b_eq=yf - rt, bounds=bounds,
-                      method="highs-ds")
-        if res.status == 0:
-            out[idx] = sg * res.x[:idx.size]
-            return out
-    out[idx] = purify(Af[:, idx], zt[idx], intercept=intercept)
+        return np.zeros_like(zt)
+    out = crossover(Af, yf, rt, idx, [signs[k] for k in idx], intercept)
+    if out is None:
+        out = np.zeros_like(zt)
+        out[idx] = purify(Af[:, idx], zt[idx], intercept=intercept)
     return out
 
 

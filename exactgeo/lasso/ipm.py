@@ -85,8 +85,12 @@ def _polish(A, y, beta, z):
     S = np.flatnonzero(big)
     if S.size == 0 or S.size >= A.shape[0]:
         return z
-    AS = A[:, S]
-    zS, *_ = np.linalg.lstsq(AS.T @ AS, AS.T @ y - beta * np.sign(z[S]), rcond=None)
+    # A_S = QR: z_S = R⁻¹(Qᵀy − R⁻ᵀβs), without squaring the condition number
+    Q, R = np.linalg.qr(A[:, S])
+    try:
+        zS = np.linalg.solve(R, Q.T @ y - np.linalg.solve(R.T, beta * np.sign(z[S])))
+    except np.linalg.LinAlgError:
+        return z
     if np.any(np.sign(zS) != np.sign(z[S])):
         return z
     out = np.zeros_like(z)
@@ -94,12 +98,36 @@ def _polish(A, y, beta, z):
     return out
 
 
+def crossover(A, y, r, cols, signs, intercept=False):
+    """A vertex of {z : z_k = 0 off ``cols``, s_k z_k ≥ 0, Az + ξ𝟙 = y − r} minimising ‖z‖₁.
+
+    HiGHS' dual simplex returns a basic point, so its support has independent columns:
+    this turns an interior-point solution into a basic one. Returns None if the LP fails.
+    """
+    from scipy.optimize import linprog
+    n = A.shape[0]
+    sg = np.asarray(signs, dtype=float)
+    blocks = [A[:, cols] * sg] + ([np.ones((n, 1))] if intercept else [])
+    cost = np.r_[np.ones(len(cols)), np.zeros(int(intercept))]
+    bounds = [(0, None)] * len(cols) + [(None, None)] * int(intercept)
+    res = linprog(cost, A_eq=np.hstack(blocks), b_eq=y - r, bounds=bounds, method="highs-ds")
+    if res.status != 0:
+        return None
+    z = np.zeros(A.shape[1])
+    z[cols] = sg * res.x[:len(cols)]
+    return z
+
+
 def _sparsify(A, y, beta, z, theta, primal, dual, tol):
-    """Zero the columns that KKT says are inactive (|A_kᵀθ| clearly below β) and re-polish
-    on the rest; keep the sparse point when its gap still meets ``tol``."""
-    S = np.flatnonzero((z != 0) & (np.abs(A.T @ theta) >= beta * (1 - 1e-6)))
-    zs = np.zeros_like(z)
-    zs[S] = _polish(A[:, S], y, beta, z[S])
+    """Basic solution from an interior one: crossover onto the equicorrelation set of θ
+    (KKT: other columns are 0), then the equicorrelation equations on that basis.
+    Kept when its gap still meets ``tol``."""
+    corr = A.T @ theta
+    E = np.flatnonzero(np.abs(corr) >= beta * (1 - 1e-6))
+    zb = crossover(A, y, theta, E, np.sign(corr[E])) if E.size else np.zeros_like(z)
+    if zb is None:
+        return z, primal, (primal - dual) / max(primal, 1e-300)
+    zs = _polish(A, y, beta, zb)
     ps, _ = _primal_value(A, y, beta, zs)
     rel_s = (ps - dual) / max(ps, 1e-300)
     if rel_s <= max(tol, (primal - dual) / max(primal, 1e-300)):
@@ -120,8 +148,9 @@ def _primal_value(A, y, beta, z):
     return 0.5 * r @ r + beta * np.abs(z).sum(), r
 
 
-def working_set_ipm(A, y, beta, *, tol=1e-9, max_rounds=50, ws_size=None, prune=0.2, verbose=False):
-    """Solve the Lasso over all columns of A (already centred when there is an intercept)
+def working_set_ipm(A, y, beta, *, tol=1e-9, max_rounds=50, ws_size=None, prune=0.2, centred=False,
+                    verbose=False):
+    """Solve the Lasso over all columns of A (``centred``: A and y were centred for an intercept)
     by IPM on a working set that doubles while columns violate |A_kᵀr| ≤ β and sheds
     columns far from active. Returns ``(z, info)``; ``info`` has primal, dual, the dual
     point theta (|Aᵀθ| ≤ β), rel_gap, rounds, iterations, working_set."""
@@ -135,6 +164,8 @@ def working_set_ipm(A, y, beta, *, tol=1e-9, max_rounds=50, ws_size=None, prune=
     iters = 0
     for rounds in range(1, max_rounds + 1):
         zW, lam, k = ipm_lasso(A[:, W], y, beta, tol=min(1e-12, tol * 1e-2))
+        if centred:  # back onto 𝟙ᵀλ = 0 (rounding drifts off it; Aᵀλ is unchanged)
+            lam = lam - lam.mean()
         iters += k
         z[:] = 0.0
         z[W] = zW
