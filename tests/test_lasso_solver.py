@@ -6,14 +6,23 @@ import pytest
 from exactgeo.lasso import beta_max, duality_gap, lasso_path, solve_lasso
 
 
-def reference(A, y, beta, intercept):
-    """cvxpy + Clarabel (an interior-point method: about 1e-8 relative accuracy)."""
+def reference(A, y, beta, intercept, sol):
+    """The exact optimum: the float data read exactly as rationals and certified over ℚ
+    (THEORY §5; independent of the float solver's arithmetic). cvxpy + Clarabel (about
+    1e-8 relative accuracy) only where the exact certificate does not close."""
+    from fractions import Fraction
+    from exactgeo.lasso import certify_lasso
+    from exactgeo.numbers import as_exact_array
+    cert = certify_lasso(as_exact_array(A), as_exact_array(y), Fraction(beta), sol,
+                         intercept=intercept)
+    if cert.status == "exact":
+        return float(cert.objective_exact), True
     cp = pytest.importorskip("cvxpy")
     z = cp.Variable(A.shape[1])
     xi = cp.Variable() if intercept else 0.0
     prob = cp.Problem(cp.Minimize(0.5 * cp.sum_squares(A @ z + xi - y) + beta * cp.norm1(z)))
     prob.solve(solver="CLARABEL")
-    return prob.value
+    return prob.value, False
 
 
 def degenerate(rng, n, p):
@@ -22,7 +31,7 @@ def degenerate(rng, n, p):
                       1e-9 * base[:, :2], 1e4 * base[:, 5:7]])
 
 
-@pytest.mark.parametrize("method", ["cd", "active-set"])
+@pytest.mark.parametrize("method", ["ipm", "cd", "active-set"])
 @pytest.mark.parametrize("intercept", [True, False])
 @pytest.mark.parametrize("case", ["random", "degenerate", "wide"])
 def test_matches_reference(method, intercept, case):
@@ -37,10 +46,13 @@ def test_matches_reference(method, intercept, case):
     beta = 0.05 * beta_max(A, y, intercept)
     sol = solve_lasso(A, y, beta, intercept=intercept, method=method)
     assert sol.converged and sol.rel_gap <= 1e-9
-    # the objective is unique; Clarabel's value is accurate to ~1e-7 relative
-    ref = reference(A, y, beta, intercept)
-    assert sol.objective <= ref + 1e-7 * max(1.0, abs(ref))
-    assert sol.objective >= ref - 1e-6 * max(1.0, abs(ref))
+    # the objective is unique; the reference is exact (or Clarabel's, ~1e-7 relative)
+    ref, exact = reference(A, y, beta, intercept, sol)
+    if exact:  # the gap bounds the excess; 1e-12 allows the float evaluation's rounding
+        assert ref * (1 - 1e-12) <= sol.objective <= ref * (1 + 1e-9) + 1e-12
+    else:
+        assert sol.objective <= ref + 1e-7 * max(1.0, abs(ref))
+        assert sol.objective >= ref - 1e-6 * max(1.0, abs(ref))
     # reported quantities are consistent
     r = y - A @ sol.z - sol.xi
     assert np.allclose(r, sol.residual, atol=1e-12 * (1 + np.abs(y).max()))
