@@ -24,14 +24,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from exactgeo.minimizers import construct_minimizer  # noqa: E402
-from exactgeo.minimizers.cli import load_labelled  # noqa: E402
+from exactgeo.data import load  # noqa: E402
 from exactgeo.minimizers.truncation import tau_states  # noqa: E402
 
 COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red"]
 
 
 def figure_q3(path):
-    X, lab = load_labelled("clusters2d", exact=False)
+    X, lab = load("clusters2d", exact=False)
     res = construct_minimizer(X, lab, layers=3)
     data = res.data
     C, c0 = data.proj                      # z = Cx + c0; rows 0..1 orthonormal, row 2 zero

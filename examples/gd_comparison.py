@@ -13,7 +13,7 @@ import argparse
 import sys
 
 
-from exactgeo.minimizers.cli import load_labelled
+from exactgeo.data import load
 from exactgeo.minimizers.gd import gd_comparison
 from exactgeo.minimizers.local import local_minima_report, rrr_costs
 
@@ -26,7 +26,7 @@ def main(argv=None):
     p.add_argument("--inits", type=int, default=5)
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
-    X, lab = load_labelled(args.data, exact=False)
+    X, lab = load(args.data, exact=False)
     vals = rrr_costs(X, lab)
     print("active-neuron values c_N*RRR_k, k = 0..Q:", ", ".join(f"{v:.4g}" for v in vals))
     rep = local_minima_report(X, lab, layers=args.layers, samples=50, seed=args.seed)

@@ -13,12 +13,7 @@ from ..data import load
 from ..numbers import fraction_str
 from .construct import construct_minimizer
 
-__all__ = ["cli_construct", "load_labelled"]
-
-
-def load_labelled(data: str, exact: bool):
-    """(X, labels) from a CSV path or a bundled dataset name."""
-    return load(data, exact=exact)
+__all__ = ["cli_construct"]
 
 
 def _fmt_matrix(W, exact):
@@ -30,7 +25,7 @@ def _fmt_matrix(W, exact):
 
 def cli_construct(args) -> int:
     """Run the ``construct`` subcommand; returns the exit status."""
-    X, labels = load_labelled(args.data, bool(args.exact))
+    X, labels = load(args.data, exact=bool(args.exact))
     res = construct_minimizer(X, labels, layers=args.layers, exact=bool(args.exact))
     if args.json:
         print(res.to_json())
