@@ -3,16 +3,22 @@
 
 Given a Lasso residual r = y − Az − ξ𝟙 over a finite dictionary of ``family``, the
 network is globally optimal iff S(r) = sup_θ |rᵀφ(X; θ)| ≤ β. The family's pricing
-oracle evaluates S; this module decides the inequality and names the result:
+oracle evaluates S; this module decides the inequality and names the result. The status
+words mean exactly this (README, and ``certificate.status`` in the JSON):
 
-* ``certified-optimal`` – exact oracle, exact r and S ≤ β decided over ℚ (Fractions, or
-  squares S² ≤ β² for irrational suprema), and the Lasso KKT step was exact;
-* ``upper-bound`` – the network is realizable but not certified: a violation S > β was
-  found (``violating_atom`` attains it), or the evidence is only floating point, or the
-  exact KKT step failed (``lasso_status="not-certified"``);
-* ``sampled-no-violation`` – the oracle is sampled (d ≥ 3, ℓ2) and found no violation;
-* ``undecided`` – a tie that could not be resolved exactly (e.g. irrational residuals
-  of ℓ2 columns, where every active column attains β by KKT).
+* ``certified-optimal`` – proven globally optimal: an exact oracle and S ≤ β decided over ℚ
+  (or by squares, or over algebraic numbers), on an exact or rigorously enclosed KKT point.
+  The objective is exact (``objective_exact``) or rigorously enclosed
+  (``objective_enclosure``).
+* ``upper-bound`` – not certified; the reported network is realizable, so its objective is
+  an upper bound on the optimum. ``violation`` (JSON) is a neuron with |rᵀφ| > β — adding
+  it strictly lowers the objective — with ``evidence`` "exact", "ball" (rigorous) or
+  "float" (floating point only); it is ``null`` when no violation was found or looked for
+  (float evidence, the exact KKT step failed, a limit was reached, or ``certify`` was off).
+* ``sampled-no-violation`` – the oracle is sampled (``samples`` neurons) and none
+  violates: evidence, never a proof.
+* ``undecided`` – a tie S(r) = β (within the enclosure) could not be decided; ``message``
+  says why. The value is still realizable (an upper bound).
 
 >>> from fractions import Fraction as F
 >>> decide(F(1, 10), F(1, 10), kind="exact")
@@ -59,6 +65,7 @@ class Certificate:
     violating_atom: Any = None
     message: str = ""
     objective_algebraic: Any = None      # sympy value of the Lasso optimum (ℓ2 ties)
+    evidence: str = ""                   # how violating_atom was established (else by kind)
 
     def to_json(self) -> dict:
         out = {"status": self.status, "sup": self.sup, "beta": float(self.beta),
@@ -68,9 +75,16 @@ class Certificate:
                "message": self.message}
         if self.objective_algebraic is not None:
             out["objective_algebraic"] = str(self.objective_algebraic)
+        out["violation"] = None
         if self.violating_atom is not None:
             out["violating_atom"] = atom_json(self.violating_atom)
+            out["violation"] = {"neuron": out["violating_atom"], "sup": self.sup,
+                                "evidence": self.evidence or _EVIDENCE.get(self.kind, self.kind)}
         return out
+
+
+_EVIDENCE = {"exact": "exact", "exact-algebraic": "exact", "enclosure": "ball",
+             "float": "float", "sampled": "float"}
 
 
 def _fs(q):
@@ -153,6 +167,15 @@ def network_certificate(family, X, r, beta, *, samples: int = 2000, seed: int = 
     exact KKT step ("exact", "enclosed", "not-certified", or "float"); anything but
     "exact" caps the result at ``upper-bound``/``undecided``.
 
+    With such a rigorous r, a violation is claimed only when the oracle's maximiser,
+    re-evaluated in ball arithmetic from the *exact* data (``X`` and ``beta`` exact; its
+    feature column exact, its ℓ2 norm enclosed), has |rᵀφ| strictly above β: the
+    witness is then ``violating_atom`` (``evidence="ball"``). A ball containing β is a
+    tie (an active column attains β exactly, by KKT), never a violation: ``undecided``
+    (``upper-bound`` if the KKT step failed). With float ``X`` or ``beta`` no rigorous
+    test is possible, and floating-point evidence is reported as such, never as a
+    violation of the enclosure.
+
     >>> import numpy as np
     >>> from fractions import Fraction as F
     >>> from exactgeo.families import get_family
@@ -171,10 +194,9 @@ def network_certificate(family, X, r, beta, *, samples: int = 2000, seed: int = 
     b_f = float(beta)
     split = _arb_split(r)
     if split is not None:
-        r_mid, rad = split
-        r_radius = max(r_radius, float(np.sqrt(np.sum(rad ** 2))))
+        r_mid, _ = split
         return _certificate_float(family, X, r_mid, beta, b_f, samples, seed, r_radius,
-                                  "enclosure", lasso_status, tol)
+                                  "enclosure", lasso_status, tol, r_arb=list(np.asarray(r).flat))
     if _is_exact_vector(r) and beta_exact and lasso_status == "exact":
         pr = family.price(X, np.asarray(r, dtype=object), samples=samples, seed=seed)
         smp = pr.samples if pr.kind == "sampled" else 0
@@ -202,52 +224,114 @@ def _float_X(X):
     return np.asarray(arr, dtype=float)
 
 
+def _capped_status(lasso_status, pr_kind):
+    """The status when no violation was established (see _from_float_pricing)."""
+    if lasso_status == "not-certified":
+        return "upper-bound"
+    if pr_kind == "sampled":
+        return "sampled-no-violation"
+    return "undecided" if lasso_status == "enclosed" else "upper-bound"
+
+
 def _certificate_float(family, X, r_f, beta, b_f, samples, seed, r_radius, kind,
-                       lasso_status, tol):
+                       lasso_status, tol, r_arb=None):
     pr = family.price(_float_X(X), r_f, samples=samples, seed=seed)
     smp = pr.samples if pr.kind == "sampled" else 0
-    if r_radius > 0 and pr.atom is not None:
-        # rigorous violation test at the maximiser: |r^T phi| >= |r_f^T phi| - ||r - r_f|| ||phi||
-        phi = np.asarray(family.features(_float_X(X), [pr.atom]), dtype=float)[:, 0]
-        lower = abs(float(r_f @ phi)) - r_radius * float(np.linalg.norm(phi)) * (1 + 1e-12)
-        if lower > b_f * (1 + 4 * np.finfo(float).eps):
-            return Certificate("upper-bound", float(pr.sup), beta, smp, kind, None, None,
-                               pr.atom, "S(r) > beta on the enclosure: a rigorous violation")
-        msg = ("S(r) = beta up to the enclosure radius: every active column attains beta "
-               "exactly (KKT), so the tie cannot be resolved in floating point")
-        if lasso_status == "not-certified":
-            return Certificate("upper-bound", float(pr.sup), beta, smp, kind, message=msg)
-        return Certificate("undecided", float(pr.sup), beta, smp, kind, message=msg)
+    rigorous_r = r_arb is not None or r_radius > 0
     note = {"not-certified": "the exact KKT step failed, so the value is only realizable",
             "enclosed": "irrational residual: ties at active columns cannot be decided in floats"
             }.get(lasso_status, "float residual: rerun with exact=True to decide exactly")
+    if rigorous_r and pr.atom is not None:
+        from .lasso.ball import ball_atom_value
+        chk = ball_atom_value(family, X, pr.atom, r_arb if r_arb is not None else r_f, beta,
+                              r_radius=r_radius)
+        if chk is None:
+            note = ("no rigorous ball test: X and beta must be exact (pass the exact data) "
+                    "for a violation to be verified; " + note)
+        else:
+            atom, val, state = chk
+            lo, hi = float(val.lower()), float(val.upper())
+            if state == "violation":
+                msg = (f"|r^T phi| in [{lo:.17g}, {hi:.17g}] > beta for violating_atom, in ball "
+                       "arithmetic from the exact data and the residual enclosure: a rigorous "
+                       "violation")
+                if lasso_status == "not-certified":
+                    # r is not the optimal residual: no violation of the network is claimed
+                    return Certificate(status="upper-bound", sup=float(pr.sup), beta=beta,
+                                       samples=smp, kind=kind,
+                                       message=msg + " of the residual of a failed exact KKT "
+                                       "step, which proves nothing about the optimum; " + note)
+                return Certificate(status="upper-bound", sup=float(pr.sup), beta=beta,
+                                   samples=smp, kind=kind, violating_atom=atom,
+                                   evidence="ball", message=msg)
+            status = _capped_status(lasso_status, pr.kind)
+            if state == "tie":
+                msg = (f"tie: |r^T phi| in [{lo:.17g}, {hi:.17g}] contains beta at the oracle's "
+                       "maximiser (an active column attains beta exactly, by KKT), so it is "
+                       "not a violation; the floating-point oracle cannot resolve the tie")
+            else:
+                msg = (f"the floating-point oracle's maximiser has |r^T phi| in [{lo:.17g}, "
+                       f"{hi:.17g}] < beta (ball arithmetic), but a floating-point oracle "
+                       "does not certify")
+            if pr.kind == "sampled":
+                msg += f"; no violation among {smp} sampled neurons"
+            if lasso_status == "not-certified":
+                msg += "; " + note
+            return Certificate(status=status, sup=float(pr.sup), beta=beta, samples=smp,
+                               kind=kind, message=msg)
     return _from_float_pricing(pr, beta, b_f, tol, kind, lasso_status, note)
 
 
 def _from_float_pricing(pr, beta, b_f, tol, kind, lasso_status, note):
     smp = pr.samples if pr.kind == "sampled" else 0
     if float(pr.sup) > b_f * (1 + tol):
-        return Certificate("upper-bound", float(pr.sup), beta, smp, kind, None, None, pr.atom,
-                           f"S(r) > beta(1 + {tol:g}) in floating point; {note}")
+        if kind == "enclosure":
+            # floating-point evidence against a rigorous enclosure proves nothing
+            return Certificate(status=_capped_status(lasso_status, "exact"),
+                               sup=float(pr.sup), beta=beta, samples=smp, kind=kind,
+                               message=(f"S(r) ~ {float(pr.sup):.17g} > beta(1 + {tol:g}) in "
+                                        f"floating point only, not verified rigorously; {note}"))
+        return Certificate(status="upper-bound", sup=float(pr.sup), beta=beta, samples=smp,
+                           kind=kind, violating_atom=pr.atom, evidence="float",
+                           message=f"S(r) > beta(1 + {tol:g}) in floating point; {note}")
     if pr.kind == "sampled" and lasso_status != "not-certified":
-        return Certificate("sampled-no-violation", float(pr.sup), beta, smp, kind,
+        return Certificate(status="sampled-no-violation", sup=float(pr.sup), beta=beta,
+                           samples=smp, kind=kind,
                            message=f"no violation among {smp} sampled neurons; {note}")
     if lasso_status == "enclosed":
-        return Certificate("undecided", float(pr.sup), beta, smp, kind, message=note)
-    return Certificate("upper-bound", float(pr.sup), beta, smp, kind,
-                       message=f"no violation found in floating point; {note}")
+        return Certificate(status="undecided", sup=float(pr.sup), beta=beta, samples=smp,
+                           kind=kind, message=note)
+    return Certificate(status="upper-bound", sup=float(pr.sup), beta=beta, samples=smp,
+                       kind=kind, message=f"no violation found in floating point; {note}")
 
 
 # --------------------------------------------------------------------- colgen
 
+#: Why :func:`column_generation` stopped (``ColumnGeneration.stop``).
+STOP_REASONS = ("no-violation-float", "no-violation-sampled", "max-rounds", "time-limit",
+                "repeat-column", "no-candidate")
+
+
 @dataclass
 class ColumnGeneration:
-    """Result of :func:`column_generation` (floats).
+    """Result of :func:`column_generation` (floats). It never claims optimality: only an
+    exact certificate of the final residual does (:func:`network_certificate`).
 
     ``atoms`` the final column set, ``A`` (n, p) its float feature matrix, ``solution`` the
     last :class:`LassoSolution` (or a stand-in with z, xi, objective for p = 0), ``history``
-    the oracle value S(r) per round, ``added`` the atoms added, ``converged`` whether
-    S ≤ β(1 + tol) at the end, ``pricing`` the last oracle answer.
+    the oracle value S(r) per completed pricing round, ``added`` the atoms added,
+    ``rounds`` the rounds started, ``pricing`` the last oracle answer.
+
+    ``stop`` says why it stopped (one of :data:`STOP_REASONS`), ``message`` the same in
+    words with the numbers: "no-violation-float" (the exact oracle, in floating point,
+    found S ≤ β(1 + tol): evidence, not a certificate), "no-violation-sampled" (the
+    sampled oracle found none: a lower bound on S), "max-rounds", "time-limit"
+    (``max_seconds`` reached; the last completed round's solution is returned),
+    "repeat-column" (the maximiser is already a column: the Lasso solve, not the
+    dictionary, limits progress), "no-candidate" (the oracle returned no neuron).
+    ``oracle_kind`` "exact" | "sampled"; ``pricing_work`` the oracle's work over all
+    rounds in ``pricing_unit`` (subsets "candidates", "anchors", or sampled
+    "directions") and ``pricing_seconds`` its time.
     """
     atoms: list
     A: np.ndarray
@@ -255,49 +339,144 @@ class ColumnGeneration:
     history: list = field(default_factory=list)
     added: list = field(default_factory=list)
     rounds: int = 0
-    converged: bool = False
     pricing: Any = None
     seconds: float = 0.0
+    stop: str = ""
+    message: str = ""
+    beta: float = float("nan")
+    tol: float = 0.0
+    max_rounds: Optional[int] = None
+    max_seconds: Optional[float] = None
+    oracle_kind: str = ""
+    pricing_work: int = 0
+    pricing_unit: str = "candidates"
+    pricing_seconds: float = 0.0
 
     @property
     def objective(self) -> float:
         return float(self.solution.objective)
 
+    @property
+    def no_violation_float(self) -> bool:
+        """The last pricing round, in floating point, found no S(r) > β(1 + tol) (exact
+        oracle) or no violating sampled neuron. Not a certificate."""
+        return self.stop in ("no-violation-float", "no-violation-sampled")
+
+    @property
+    def converged(self) -> bool:
+        """Deprecated alias of :attr:`no_violation_float` (floating-point evidence only,
+        never a certificate); read :attr:`stop` instead."""
+        return self.no_violation_float
+
+    def to_json(self) -> dict:
+        """The run's summary for reports (fitting adds ``from_empty`` and ``converged``
+        = whether the final certificate is ``certified-optimal``)."""
+        rate = self.pricing_work / self.pricing_seconds if self.pricing_seconds > 0 else None
+        return {"stop": self.stop, "message": self.message,
+                "no_violation_float": self.no_violation_float, "rounds": int(self.rounds),
+                "added": len(self.added), "columns": int(self.A.shape[1]),
+                "history": [float(v) for v in self.history], "beta": float(self.beta),
+                "tol": float(self.tol), "max_rounds": self.max_rounds,
+                "max_seconds": self.max_seconds, "oracle": self.oracle_kind,
+                "seconds": float(self.seconds), "pricing_seconds": float(self.pricing_seconds),
+                "pricing_work": int(self.pricing_work), "pricing_unit": self.pricing_unit,
+                "pricing_rate": rate}
+
 
 @dataclass
 class _Trivial:
+    """The exact Lasso solution over the empty dictionary (z = (), ξ = mean(y) or 0),
+    with the fields of a :class:`LassoSolution` that callers read."""
     z: np.ndarray
     xi: float
     residual: np.ndarray
     objective: float
-    converged: bool = True
+    converged: bool = True          # the *solver's* convergence: exact here
     gap: float = 0.0
     rel_gap: float = 0.0
+    n_epochs: int = 0
+    seconds: float = 0.0
+    dual_objective: float = float("nan")
+
+    @property
+    def r(self) -> np.ndarray:
+        return self.residual
+
+    @property
+    def lam(self) -> np.ndarray:
+        return self.residual
 
 
-def solve(A, y, beta, *, intercept=True, tol=1e-9, z0=None, xi0=None):
-    """``exactgeo.lasso.solve_lasso`` with the empty dictionary handled (p = 0)."""
+def solve(A, y, beta, *, intercept=True, tol=1e-9, z0=None, xi0=None, max_seconds=None,
+          method=None):
+    """``exactgeo.lasso.solve_lasso`` with the empty dictionary handled (p = 0);
+    ``max_seconds`` and ``method`` are passed on when given (with ``max_seconds`` the
+    solution may have ``converged`` False)."""
     A = np.asarray(A, dtype=float)
     y = np.asarray(y, dtype=float)
     if A.shape[1] == 0:
         xi = float(y.mean()) if intercept else 0.0
         r = y - xi
-        return _Trivial(np.zeros(0), xi, r, 0.5 * float(r @ r))
+        obj = 0.5 * float(r @ r)
+        return _Trivial(np.zeros(0), xi, r, obj, dual_objective=obj)
     from .lasso import solve_lasso
-    return solve_lasso(A, y, float(beta), intercept=intercept, tol=tol, z0=z0, xi0=xi0)
+    kw = {} if max_seconds is None else {"max_seconds": max(float(max_seconds), 1e-3)}
+    if method is not None:
+        kw["method"] = method
+    return solve_lasso(A, y, float(beta), intercept=intercept, tol=tol, z0=z0, xi0=xi0, **kw)
+
+
+class _TimeUp(Exception):
+    """Raised from the pricing progress callback when ``max_seconds`` has passed."""
+
+    def __init__(self, done, total, unit):
+        super().__init__("time limit")
+        self.done, self.total, self.unit = done, total, unit
+
+
+def _is_column(A, col, max_bytes) -> bool:
+    """Is ``col`` (n,) equal (to 1e-12 relative) to a column of A? Blocked over the
+    columns so the temporary stays within ``max_bytes``."""
+    n, p = A.shape
+    if p == 0:
+        return False
+    tol = 1e-12 * (1 + float(np.abs(col).max()))
+    blk = max(1, int(max_bytes) // (16 * max(1, n)))
+    for s in range(0, p, blk):
+        if np.min(np.max(np.abs(A[:, s:s + blk] - col[:, None]), axis=0)) <= tol:
+            return True
+    return False
+
+
+def _g(x) -> str:
+    return f"{x:.3g}"
 
 
 def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds: int = 50,
                       tol: float = 1e-6, lasso_tol: float = 1e-10, samples: int = 2000,
-                      seed: int = 0, atoms=None, dictionary=None) -> ColumnGeneration:
+                      seed: int = 0, atoms=None, dictionary=None,
+                      max_seconds: Optional[float] = None, max_bytes: Optional[int] = None,
+                      max_candidates: Optional[int] = None,
+                      progress=True) -> ColumnGeneration:
     """Solve the Lasso on a dictionary (``atoms``, default the family's finite dictionary),
     price the residual with the family oracle, add the maximiser as a column and re-solve
-    warm-started, until S(r) ≤ β(1 + tol) or ``max_rounds`` (THEORY §2.5).
+    warm-started, until the float oracle finds no violation S(r) ≤ β(1 + tol), or a limit
+    (THEORY §2.5). ``result.stop`` / ``result.message`` say which (:class:`ColumnGeneration`);
+    the run never claims optimality — certify the final residual exactly for that.
 
     Floating point throughout; with an exact oracle (1-D, 2-D, ℓ1) the value converges to
     the network optimum P∞. On THEORY G1 (ℓ2) it adds u = (1, 1)/√2 and reaches
     √2/10 − 1/200. ``atoms=[]`` starts from the empty dictionary (for dictionaries too
     large to store); ``dictionary`` reuses an already built one.
+
+    Limits: ``max_rounds`` pricing rounds; ``max_seconds`` wall-clock seconds (checked
+    between rounds, during pricing, and passed to the Lasso solver); ``max_bytes`` the
+    oracle's peak working memory (default 256 MiB) and ``max_candidates`` its ℓ1
+    enumeration size (default 10⁹ subsets per round) — beyond them the oracle refuses up
+    front, before the first solve (``PricingTooLarge``, a MemoryError, naming the sizes).
+    ``progress``: True (default) reports round, objective, S/β, columns and pricing
+    throughput on stderr once the run exceeds ~2 s; False is silent; or an
+    :class:`exactgeo.progress.Progress` (its clock also times ``max_seconds``).
 
     >>> import numpy as np
     >>> from exactgeo.families import get_family
@@ -305,11 +484,25 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
     ...                        np.ones(2), 0.1, intercept=False)
     >>> round(cg.objective, 12), cg.added[0].u.round(6).tolist()
     (0.136421356237, [0.707107, 0.707107])
+    >>> cg.stop, cg.no_violation_float                # evidence, not a certificate
+    ('no-violation-float', True)
     """
-    t0 = time.perf_counter()
+    from .progress import as_progress
+    prog = as_progress(progress)
+    clock = prog.clock
+    t0 = clock()
+    deadline = None if max_seconds is None else t0 + float(max_seconds)
     Xf = _float_X(X)
     yf = np.asarray(y, dtype=float)
+    n, d = Xf.shape
     b_f = float(beta)
+    oracle = pricing_family(family)
+    budget = 2 ** 28 if max_bytes is None else int(max_bytes)
+    plan = {"candidates": 0, "unit": "candidates"}
+    if hasattr(oracle, "pricing_plan"):      # refuses before anything is allocated
+        plan = oracle.pricing_plan(n, d, exact=False, samples=samples, max_bytes=max_bytes,
+                                   max_candidates=max_candidates)
+    unit = plan["unit"]
     if atoms is None:
         D = dictionary if dictionary is not None else family.dictionary(Xf, exact=False)
         atoms = list(D.atoms)
@@ -318,30 +511,123 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
         atoms = list(atoms)
         A = (np.asarray(family.features(Xf, atoms), dtype=float) if atoms
              else np.zeros((len(yf), 0)))
-    sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol)
-    oracle = pricing_family(family)
+
+    def remaining():
+        return None if deadline is None else deadline - clock()
+
+    sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol, max_seconds=remaining())
     history, added = [], []
-    converged = False
     pr = None
     rounds = 0
+    work, t_pricing = 0, 0.0
+    stop = message = None
+    state = {"round": 0, "t": t0}
+
+    def tick(done, total, u):
+        now = clock()
+        if deadline is not None and now > deadline:
+            raise _TimeUp(done, total, u)
+        dt = now - state["t"]
+        if dt >= min(1.0, prog.interval) and prog.due():   # slow pricing: report inside it
+            rate = done / dt if dt > 0 else float("inf")
+            eta = f", ETA {(total - done) / rate:.0f} s" if 0 < rate < float("inf") else ""
+            prog.update(f"colgen round {state['round']}: pricing {done / max(total, 1):.0%} of "
+                        f"{_g(total)} {u} ({_g(rate)} {u}/s{eta}); objective "
+                        f"{float(sol.objective):.10g}, {A.shape[1]} columns")
+
+    def ratio():
+        return history[-1] / b_f if history and b_f > 0 else float("nan")
+
     for rounds in range(1, max_rounds + 1):
+        if deadline is not None and clock() > deadline:
+            rounds -= 1
+            stop = "time-limit"
+            message = (f"stopped at max_seconds={max_seconds:g} after {rounds} rounds "
+                       f"({clock() - t0:.1f} s)")
+            break
         z = np.asarray(sol.z, dtype=float)
         r = yf - A @ z - float(sol.xi)
-        pr = oracle.price(Xf, r, samples=samples, seed=seed)
-        history.append(float(pr.sup))
-        if float(pr.sup) <= b_f * (1 + tol) or pr.atom is None:
-            converged = True
+        state.update(round=rounds, t=clock())
+        try:
+            pr = oracle.price(Xf, r, samples=samples, seed=seed, max_bytes=max_bytes,
+                              max_candidates=max_candidates, progress=tick)
+        except _TimeUp as up:
+            work += int(up.done)
+            t_pricing += clock() - state["t"]
+            stop = "time-limit"
+            message = (f"stopped at max_seconds={max_seconds:g} during the pricing of round "
+                       f"{rounds} ({up.done / max(up.total, 1):.0%} of {_g(up.total)} {up.unit}"
+                       f" priced, {clock() - t0:.1f} s); the solution of round {rounds - 1} "
+                       "is returned")
+            break
+        dt = clock() - state["t"]
+        t_pricing += dt
+        w = int(plan["candidates"]) if plan["candidates"] else 0
+        work += w
+        S = float(pr.sup)
+        history.append(S)
+        prog.update(force=dt >= prog.interval, msg=lambda: (
+            f"colgen round {rounds}: objective {float(sol.objective):.10g}, S/beta {ratio():.6g}, "
+            f"{A.shape[1]} columns, priced {_g(w)} {unit} in {dt:.2g} s"
+            + (f" ({_g(w / dt)} {unit}/s)" if dt > 0 and w else "")))
+        if S <= b_f * (1 + tol):
+            if pr.kind == "sampled":
+                stop = "no-violation-sampled"
+                message = (f"no violation among {pr.samples} sampled neurons: S(r) >= "
+                           f"{S:.10g}, S/beta = {ratio():.9g} <= 1 + {tol:g} after {rounds} "
+                           "rounds; a sampled oracle gives only a lower bound on S and "
+                           "never certifies")
+            else:
+                stop = "no-violation-float"
+                message = (f"floating-point pricing found no violation: S(r) = {S:.10g}, "
+                           f"S/beta = {ratio():.9g} <= 1 + {tol:g} after {rounds} rounds; "
+                           "evidence, not a certificate (the exact certificate decides: "
+                           "exact=True, certify=True)")
+            break
+        if pr.atom is None:
+            stop = "no-candidate"
+            message = (f"the pricing oracle returned no neuron in round {rounds} "
+                       f"(S(r) = {S:.10g}); nothing to add")
             break
         col = np.asarray(oracle.features(Xf, [pr.atom]), dtype=float)[:, 0]
-        if A.shape[1] and np.min(np.max(np.abs(A - col[:, None]), axis=0)) <= 1e-12 * (1 + np.abs(col).max()):
-            break  # the maximiser is already a column: the solver, not the dictionary, limits
+        if _is_column(A, col, budget):
+            stop = "repeat-column"
+            message = (f"the oracle's maximiser (S/beta = {ratio():.9g} > 1 + {tol:g}) is "
+                       f"already a column in round {rounds}: the Lasso solution (rel_gap "
+                       f"{float(getattr(sol, 'rel_gap', float('nan'))):.3g}, tol "
+                       f"{lasso_tol:g}), not the dictionary, limits progress")
+            break
         atoms.append(pr.atom)
         added.append(pr.atom)
         A = np.column_stack([A, col])
         z0 = np.append(z, 0.0)
-        sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol, z0=z0, xi0=float(sol.xi))
-    return ColumnGeneration(atoms, A, sol, history, added, rounds, converged, pr,
-                            time.perf_counter() - t0)
+        # warm start: coordinate descent uses z0 (the default interior point method for
+        # n <= 2000 ignores it and costs O(n^3) per solve, ~3-30 s at n = 2000)
+        sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol, z0=z0, xi0=float(sol.xi),
+                    max_seconds=remaining(), method="cd")
+    if stop is None:
+        stop = "max-rounds"
+        message = (f"stopped at max_rounds={max_rounds}: " +
+                   (f"the last pricing found S/beta = {ratio():.9g} > 1 + {tol:g}; its "
+                    "maximiser was added but the new solution was not priced"
+                    if history else "no pricing round was run"))
+    if not getattr(sol, "converged", True):
+        message += (f"; the last Lasso solve stopped at rel_gap "
+                    f"{float(getattr(sol, 'rel_gap', float('nan'))):.3g} > {lasso_tol:g}")
+    seconds = clock() - t0
+    prog.done(lambda: (f"colgen {stop} after {rounds} rounds, {len(added)} columns added, "
+                       f"objective {float(sol.objective):.10g}: {message}"))
+    return ColumnGeneration(atoms, A, sol, history, added, rounds, pr, seconds, stop, message,
+                            b_f, float(tol), max_rounds,
+                            None if max_seconds is None else float(max_seconds),
+                            pr.kind if pr is not None else _oracle_kind(oracle, d),
+                            work, unit, t_pricing)
+
+
+def _oracle_kind(family, d: int) -> str:
+    kind = getattr(family, "oracle_kind", None)
+    return kind(d) if callable(kind) else ("exact" if getattr(family, "exact_oracle", True)
+                                           else "sampled")
 
 
 # ------------------------------------------------- ℓ2 ties over algebraic numbers
@@ -432,59 +718,91 @@ def _l2_2d_sup_sq(X, lam, activation: str):
 
 
 def exact_l2_certificate(family, X, columns, norm_sq, support, signs, y, beta, *,
-                         intercept: bool, max_n: int = 40, max_support: int = 8):
-    """Resolve the ℓ2 tie S(r) = β exactly over algebraic numbers (THEORY §5.8): rebuild
-    r = y − Mθ from the KKT basis F (columns a_k/√q_k, sympy), then run the 2-D angular
-    oracle on it with exact sign decisions. Returns a :class:`Certificate` or None when
-    out of scope (d ≠ 2, n > ``max_n``, |F| > ``max_support``) or sympy fails.
+                         intercept: bool, max_n: int = 120, max_support: int = 48,
+                         budget: float = 20.0):
+    """Resolve the ℓ2 tie S(r) = β rigorously (THEORY §5.8) for a 2-D ℓ2 family.
+
+    The KKT point on the basis F (columns a_k/√q_k) is rebuilt *exactly* in Q(√q_1, …)
+    (:func:`exactgeo.lasso.ball.kkt_exact`: r is a rational vector plus rational
+    multiples of the √q_k), then every angular sector of THEORY §2.5 (every anchor with
+    bias) is evaluated in ball arithmetic (:func:`exactgeo.lasso.ball.l2_2d_decide`):
+    maxima strictly below β are done, one strictly above β is a violation whose witness
+    neuron is re-verified from the exact data, maxima at rays equal to an active column
+    are = β by KKT, and only the true ties are decided exactly (canonical square-root
+    basis; zero iff every coordinate is 0). ``budget`` (seconds, default 20) bounds the
+    whole resolution: when it runs out the result is ``undecided`` with the sector
+    reached in the message.
+
+    Returns a :class:`Certificate` ("certified-optimal", "upper-bound" with a rigorous
+    ``violating_atom``, or "undecided"), or None when out of scope (d ≠ 2, not ℓ2, inexact
+    data, n > ``max_n``, |F| > ``max_support``, or the basis does not reproduce the signs).
+    ``objective_algebraic`` is the Lasso optimum as a sympy expression.
     """
-    import sympy as sp
+    from .lasso.ball import kkt_exact, l2_2d_decide
+    t0 = time.perf_counter()
+    deadline = t0 + float(budget)
     X = np.asarray(X, dtype=object)
+    if X.ndim != 2:
+        return None
     n, d = X.shape
     if d != 2 or n > max_n or len(support) > max_support or getattr(family, "reg", "") != "l2":
         return None
-    try:
-        cols = []
-        for k in support:
-            q = sp.Rational(to_fraction(norm_sq[k])) if norm_sq is not None else sp.Integer(1)
-            cols.append([sp.Rational(to_fraction(v)) / sp.sqrt(q) for v in columns[:, k]])
-        if intercept:
-            cols.append([sp.Integer(1)] * n)
-        Y = sp.Matrix([sp.Rational(to_fraction(v)) for v in y])
-        b = sp.Rational(to_fraction(beta))
-        if cols:
-            M = sp.Matrix(n, len(cols), lambda i, j: cols[j][i])
-            rhs = M.T * Y - sp.Matrix([b * int(s) for s in signs] + ([0] if intercept else []))
-            theta = (M.T * M).LUsolve(rhs)
-            r = [sp.radsimp(sp.expand(v)) for v in (Y - M * theta)]
-            zF = [sp.radsimp(sp.expand(theta[i])) for i in range(len(support))]
-        else:
-            r, zF = list(Y), []
-        if any(_sym_sign(int(s) * z) <= 0 for s, z in zip(signs, zF)):
-            return None                      # the basis does not reproduce the signs
-        obj = sp.nsimplify(sp.radsimp(sp.expand(sum(v * v for v in r) / 2 +
-                                                b * sum(int(s) * z for s, z in zip(signs, zF)))))
-        if intercept and _sym_sign(sum(r)) != 0:
-            return None
-        act = family.activation
-        S2, arg = sp.Integer(0), None
-        anchors = range(n) if getattr(family, "bias", False) else [None]
-        for j in anchors:
-            Xj = X if j is None else np.array([[x[0] - X[j][0], x[1] - X[j][1]] for x in X],
-                                              dtype=object)
-            v, u = _l2_2d_sup_sq(Xj, r, act)
-            if _sym_sign(v - S2) > 0:
-                S2, arg = v, u
-        viol = _sym_sign(S2 - b ** 2) > 0
-    except (ArithmeticError, ValueError, TypeError, ZeroDivisionError, NotImplementedError):
+    if not (_is_exact_vector(X) and _is_exact_vector(y) and is_exact_scalar(beta)):
         return None
-    sup = float(sp.sqrt(S2))
-    S2q = to_fraction(S2) if S2.is_Rational else None
-    if viol:
-        return Certificate("upper-bound", sup, beta, 0, "exact-algebraic", None, S2q, None,
-                           f"S(r)^2 = {S2} > beta^2, decided over algebraic numbers (sympy)",
-                           objective_algebraic=obj)
-    return Certificate("certified-optimal", sup, beta, 0, "exact-algebraic", None, S2q, None,
-                       f"S(r)^2 = {S2} <= beta^2 decided exactly over algebraic numbers "
-                       "(sympy): the network is globally optimal (THEORY 2.5, 5.8)",
-                       objective_algebraic=obj)
+    try:
+        Xq = np.array([[to_fraction(v) for v in row] for row in X], dtype=object)
+        yq = [to_fraction(v) for v in y]
+        b = to_fraction(beta)
+        cols = np.asarray(columns, dtype=object)
+        F = [int(k) for k in support]
+        s = [int(v) for v in signs]
+        ns = None if norm_sq is None else [to_fraction(norm_sq[k]) if norm_sq[k] is not None
+                                           else Fraction(1) for k in range(cols.shape[1])]
+        B, theta, xi, r = kkt_exact(cols, yq, b, ns, F, s, intercept)
+        if any(sk * th.sign() <= 0 for sk, th in zip(s, theta)):
+            return None                      # the basis does not reproduce the signs
+        if intercept and not sum(r, xi * 0).is_zero():
+            return None                      # cannot happen: 𝟙ᵀr = 0 by construction
+        active = [([to_fraction(v) for v in cols[:, k]], ns[k] if ns is not None else 1)
+                  for k in F]
+    except (ArithmeticError, ValueError, TypeError, ZeroDivisionError):
+        return None
+    dec = l2_2d_decide(family, Xq, r, b, active, deadline=deadline, budget=float(budget))
+    obj = None
+    if time.perf_counter() < deadline:      # ½rᵀr + βΣ s_kθ_k, exact (display: ≤ 400 terms)
+        from .lasso.ball import quad_dot
+        q = quad_dot(r, r) * Fraction(1, 2)
+        for sk, th in zip(s, theta):
+            q = q + th * (b * sk)
+        if len(q.c) <= 400:
+            obj = q.sympy()
+    secs = time.perf_counter() - t0
+    c = dec.counts
+    tally = (f"{c.get('sectors', 0)} sector maxima: {c.get('ball', 0)} below beta by ball "
+             f"arithmetic, {c.get('kkt', 0)} = beta at active columns (KKT), "
+             f"{c.get('exact', 0)} decided exactly")
+    if dec.status == "violation":
+        import flint
+        lo, hi = (float(dec.value.lower()), float(dec.value.upper()))
+        by_ball = bool(dec.value > flint.fmpq(b.numerator, b.denominator))
+        how = (f"|r^T phi| in [{lo:.17g}, {hi:.17g}] > beta for violating_atom, by ball "
+               "arithmetic" if by_ball else
+               f"|r^T phi| > beta for violating_atom (ball [{lo:.17g}, {hi:.17g}]), decided "
+               "by exact arithmetic")
+        return Certificate(
+            status="upper-bound", sup=dec.sup, beta=beta, samples=0, kind="exact-algebraic",
+            violating_atom=dec.atom, objective_algebraic=obj,
+            evidence="ball" if by_ball else "exact",
+            message=(f"S(r) >= {how} from the exact data and the exact KKT point over "
+                     f"Q(sqrt q): a rigorous violation ({secs:.2g} s)"))
+    if dec.status == "undecided":
+        sup = dec.sup if dec.sup is not None and dec.sup == dec.sup else None   # not NaN
+        return Certificate(status="undecided", sup=sup, beta=beta, samples=0,
+                           kind="enclosure", objective_algebraic=obj,
+                           message=f"{dec.message}; {tally} so far")
+    S2 = b * b if dec.equal else None
+    return Certificate(
+        status="certified-optimal", sup=dec.sup, beta=beta, samples=0, kind="exact-algebraic",
+        sup_exact=b if dec.equal else None, sup_sq_exact=S2, objective_algebraic=obj,
+        message=(f"S(r) <= beta decided rigorously over Q(sqrt q) ({tally}, {secs:.2g} s): "
+                 "the network is globally optimal (THEORY 2.5, 5.8)"))

@@ -34,12 +34,20 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--colgen", action="store_true", help="column generation until certified")
     fit.add_argument("--samples", type=int, default=2000, help="sampled oracle size (d >= 3)")
     fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--max-seconds", type=float, default=None,
+                     help="stop column generation after this many seconds (stated in the output)")
+    fit.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     fit.add_argument("--json", action="store_true")
 
     con = sub.add_parser("construct", help="explicit minimizer of a deep ReLU net on clustered data")
-    con.add_argument("data", help="CSV: feature columns then a label column, or a bundled name")
-    con.add_argument("--layers", type=int, required=True)
-    con.add_argument("--exact", action="store_true")
+    con.add_argument("data", help="CSV: feature columns then a label column (numbers or text; "
+                                  "classes in sorted order), or a bundled name")
+    con.add_argument("--layers", type=int, required=True,
+                     help="number of hidden layers L >= Q (the number of classes)")
+    con.add_argument("--method", choices=["kappa", "lp"], default="kappa",
+                     help="kappa: needs the clustering condition kappa < 1/2 (default); "
+                          "lp: exact step-wise separability, any kappa (exact weights)")
+    con.add_argument("--exact", action="store_true", help="exact rational weights and cost")
     con.add_argument("--json", action="store_true")
 
     pr = sub.add_parser("prove", help="verify the theorems in proofs/ symbolically and exactly")
@@ -59,9 +67,27 @@ def main(argv=None) -> int:
         else:
             from .minimizers.cli import cli_construct as run
         return run(args)
-    except (ValueError, TypeError, FileNotFoundError, MemoryError) as exc:
-        print(f"exactgeo: error: {exc}", file=sys.stderr)
+    except (ValueError, TypeError, OSError, MemoryError, OverflowError) as exc:
+        print(f"exactgeo: error: {_one_line(exc, args.command)}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:    # e.g. fitting.InconsistentResult: never print a false result
+        print(f"exactgeo: internal error: {_one_line(exc, args.command)}", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: BaseException, command: str) -> str:
+    """The message of ``exc`` on one line; never empty (a bare MemoryError says what ran
+    out), and an OverflowError says which limit was hit."""
+    msg = " ".join(str(exc).split())
+    if isinstance(exc, MemoryError) and not msg:
+        return (f"out of memory while running '{command}'; reduce the data size or the "
+                "parameters (e.g. --layers, --samples)")
+    if isinstance(exc, OverflowError):
+        return (f"numeric overflow: {msg or 'a value is too large'} (a value, or a common "
+                "denominator of exact data, is beyond the float range of about 1.8e308)")
+    if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+        return msg or f"{type(exc).__name__} while reading the data"
+    return msg or type(exc).__name__
 
 
 if __name__ == "__main__":  # pragma: no cover

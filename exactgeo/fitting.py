@@ -30,10 +30,11 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .numbers import FLOAT_MAX, check_float_range, describe
 from .numbers import (as_array, as_exact_array, fraction_str, is_exact_scalar,
                       parse_fraction_str, to_fraction)
 
-__all__ = ["fit", "FitResult", "cli_fit"]
+__all__ = ["fit", "FitResult", "cli_fit", "check_reported", "InconsistentResult"]
 
 
 @dataclass
@@ -101,7 +102,7 @@ class FitResult:
         cert = self.certificate
         if cert is None:
             cj = {"status": "upper-bound", "sup": None, "beta": _num(self.beta),
-                  "samples": 0, "kind": "none",
+                  "samples": 0, "kind": "none", "violation": None,
                   "message": "not requested (certify=True / --certify): the value is "
                              "realizable, hence an upper bound"}
         else:
@@ -167,15 +168,25 @@ def _parse_beta(beta, min_norm):
     if beta is None:
         raise ValueError("beta: expected a regularization β > 0 (or min_norm=True), got None")
     if isinstance(beta, str):
-        b = parse_fraction_str(beta, "beta")
+        b = parse_fraction_str(beta, "beta")      # exact: "1e-400" stays 1/10**400
     elif isinstance(beta, (float, np.floating)):
         if not math.isfinite(beta):
             raise ValueError(f"beta: expected a finite number > 0, got {beta!r}")
         b = float(beta)
     else:
         b = to_fraction(beta, "beta")
+    shown = repr(beta) if isinstance(beta, str) else describe(beta)   # what the user gave
     if not b > 0:
-        raise ValueError(f"beta: expected a number > 0, got {beta!r}")
+        raise ValueError(f"beta: expected a number > 0, got {shown}")
+    try:
+        b_f = float(b)
+    except OverflowError:
+        raise ValueError(f"beta: {shown} is beyond the float range (about 1.8e308); expected "
+                         "a finite number > 0") from None
+    if not b_f > 0:
+        raise ValueError(f"beta: {shown} underflows to 0.0 in floating point (the Lasso "
+                         "solver works in floats), so it is not > 0; expected beta >= about "
+                         "5e-324, or min_norm=True (CLI: --min-norm) for the beta -> 0 limit")
     return b
 
 
@@ -199,6 +210,15 @@ def _validate(X, y, model, depth, reg):
                          f"got {y_arr.shape}")
     if X_arr.shape[0] < 1 or X_arr.shape[1] < 1:
         raise ValueError(f"X: expected at least one sample and one feature, got {X_arr.shape}")
+    # the float stages (solver, float mirror) need every exact value to be a finite float
+    check_float_range(X_arr, "X")
+    check_float_range(y_arr, "y")
+    n = X_arr.shape[0]
+    y_max = float(np.max(np.abs(np.asarray(y_arr, dtype=float))))
+    if y_max > math.sqrt(FLOAT_MAX / (4 * n)):
+        raise ValueError(f"y: values up to {y_max:.3g} in magnitude overflow the squared loss "
+                         f"(1/2)|f(X) - y|^2 in floating point; expected |y| <= "
+                         f"{math.sqrt(FLOAT_MAX / (4 * n)):.3g} for n = {n} — rescale y")
     return X_arr, ex_x, y_arr, ex_y
 
 
@@ -207,15 +227,18 @@ def _validate(X, y, model, depth, reg):
 def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool = True,
         beta=None, min_norm: bool = False, exact: bool = False, certify: bool = False,
         colgen: bool = False, samples: int = 2000, seed: int = 0, axes=None,
-        max_rounds: int = 50, max_bytes: int = 2 ** 31) -> FitResult:
+        max_rounds: int = 50, max_bytes: int = 2 ** 31, max_seconds=None,
+        progress: bool = False) -> FitResult:
     """Fit a two-layer network (σ = ``model``) as a Lasso over the family's dictionary.
 
     X (n, d) (1-D X is read as (n, 1)), y (n,); loss ½‖f(X) − y‖² + (β/2)Σ(‖w‖_p² + α²)
     = the Lasso ½‖Az + ξ𝟙 − y‖² + β‖z‖₁ (THEORY §2.2). ``min_norm``: the β → 0 limit,
     the minimum-ℓ1 interpolating network (objective = its ℓ1 norm). ``exact``: exact KKT
     certificate (automatic for exact inputs). ``certify``: the global dual certificate.
-    ``colgen``: column generation from the dictionary until S(r) ≤ β(1 + 1e-6)
-    (floating point). ``axes`` is passed to the family (ℓ1: include the basis directions;
+    ``colgen``: column generation from the dictionary until the float oracle finds no
+    violation S(r) ≤ β(1 + 1e-6), or ``max_rounds`` / ``max_seconds``; ``colgen.stop``
+    in the result says which, and ``colgen.converged`` is True only when certified.
+    ``progress``: progress lines on stderr for long column generation runs. ``axes`` is passed to the family (ℓ1: include the basis directions;
     default the family's, which are exact per THEORY §2.4). A dictionary needing more
     than ``max_bytes`` is refused (MemoryError with its size), unless ``colgen``: then
     column generation starts from the empty dictionary.
@@ -224,8 +247,30 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
     timings = {}
     X_arr, ex_x, y_arr, ex_y = _validate(X, y, model, depth, reg)
     b = _parse_beta(beta, min_norm)
-    if not isinstance(samples, (int, np.integer)) or samples < 1:
-        raise ValueError(f"samples: expected a positive integer, got {samples!r}")
+    for name, v, low in (("samples", samples, 1), ("seed", seed, 0),
+                         ("max_rounds", max_rounds, 1)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{name}: expected an integer >= {low}, got {type(v).__name__} {v!r}")
+        if v < low:
+            raise ValueError(f"{name}: expected an integer >= {low}, got {v}")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer, float)):
+        raise TypeError(f"max_bytes: expected a number of bytes, got {type(max_bytes).__name__} "
+                        f"{max_bytes!r}")
+    if not (math.isfinite(max_bytes) and max_bytes > 0):
+        raise ValueError(f"max_bytes: expected a number of bytes > 0, got {max_bytes!r}")
+    n_pts, d_pts = X_arr.shape
+    if reg == "l2" and d_pts >= 3 and (certify or colgen):
+        # the sampled pricing oracle (ℓ2, d >= 3) holds (samples, d) directions and a few
+        # (samples, n) work arrays of float64: refuse before allocating
+        need = 8 * int(samples) * (4 * n_pts + 6 * d_pts)
+        if need > max_bytes:
+            most = int(max_bytes // (8 * (4 * n_pts + 6 * d_pts)))
+            raise MemoryError(
+                f"samples: the sampled pricing oracle (l2, d = {d_pts} >= 3) with samples = "
+                f"{samples} directions for n = {n_pts} points needs about {need / 2 ** 30:.3g} "
+                f"GiB (8 bytes x samples x (4n + 6d)), more than max_bytes = "
+                f"{max_bytes / 2 ** 30:.3g} GiB; use fewer samples (at most {most} fit; the "
+                "default is 2000)")
     exact = bool(exact) or ex_x or ex_y          # exact inputs → exact outputs
     if exact:
         X_e = X_arr if ex_x else as_exact_array(X_arr, "X")
@@ -252,9 +297,10 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
                   n_features=d, timings=timings)
 
     if min_norm:
-        return _fit_min_norm(family, D, X_arr, y_arr, X_f, y_f, exact,
-                             X_e if exact else None, y_e if exact else None,
-                             bias, certify, samples, seed, t0, res_kw)
+        res = _fit_min_norm(family, D, X_arr, y_arr, X_f, y_f, exact,
+                            X_e if exact else None, y_e if exact else None,
+                            bias, certify, samples, seed, t0, res_kw)
+        return _checked(res, X_e if exact else X_f, y_e if exact else y_f)
 
     b_f = float(b)
     cg_info = None
@@ -263,9 +309,10 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
     if colgen:
         cg = column_generation(family, X_f, y_f, b_f, intercept=bias, max_rounds=max_rounds,
                                samples=samples, seed=seed, atoms=[] if big else None,
-                               dictionary=None if (big or exact) else D)
-        cg_info = {"rounds": cg.rounds, "added": len(cg.added), "converged": cg.converged,
-                   "history": cg.history, "from_empty": big}
+                               dictionary=None if (big or exact) else D,
+                               max_seconds=max_seconds, progress=progress)
+        cg_info = cg.to_json()
+        cg_info["from_empty"] = big
         sol, atoms, A_f = cg.solution, cg.atoms, cg.A
     else:
         atoms = list(D.atoms)
@@ -310,10 +357,10 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
     cert = None
     if certify:
         t = time.perf_counter()
-        X_c = X_e if (exact and lasso_status == "exact") else X_f
-        cert = network_certificate(family, X_c, r_cert, b if lasso_status == "exact" else b_f,
+        cert = network_certificate(family, X_e if exact else X_f, r_cert, b if exact else b_f,
                                    samples=samples, seed=seed, lasso_status=lasso_status)
-        if cert.status == "undecided" and lasso_status == "enclosed" and De is not None:
+        if cert.status == "undecided" and lasso_status in ("enclosed", "undecided") \
+                and De is not None:
             # ℓ2 tie: decide S(r) = β over algebraic numbers (small 2-D problems)
             from .certify import exact_l2_certificate
             alg = exact_l2_certificate(family, X_e, De.A, De.norm_sq, list(ex.support),
@@ -321,10 +368,11 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
             if alg is not None:
                 cert = alg
         timings["certificate"] = time.perf_counter() - t
-    return _assemble(family, atoms, z_out, xi_out, objective, objective_exact, enclosure,
-                     cert, lasso_status, lasso_message, b, sol, t0, res_kw, cg_info,
-                     X_e if lasso_status == "exact" else None,
-                     y_e if lasso_status == "exact" else None)
+    if cg_info is not None:     # "converged" means certified, nothing less
+        cg_info["converged"] = cert is not None and cert.status == "certified-optimal"
+    res = _assemble(family, atoms, z_out, xi_out, objective, objective_exact, enclosure,
+                    cert, lasso_status, lasso_message, b, sol, t0, res_kw, cg_info)
+    return _checked(res, X_e if exact else X_f, y_e if exact else y_f)
 
 
 def _residual(ex):
@@ -371,15 +419,21 @@ def _certify_exact(D, y_e, b, sol, bias):
     from .lasso import certify_lasso
     A, ns = D.A, D.norm_sq
     if ns is not None:
-        roots = [_rational_sqrt(q) for q in ns]
-        if all(v is not None for v in roots):
-            # every ℓ2 norm is rational (e.g. axis-aligned atoms): the columns are rational
-            A = np.array([[a / rt for a, rt in zip(row, roots)] for row in A], dtype=object) \
-                if A.size else A
-            ns = None
+        A, ns = _rational_columns(A, ns)
     A_float = np.asarray(A, dtype=float) if ns is None and A is not D.A else \
         (D.float_matrix() if ns is None else None)
     return certify_lasso(A, y_e, b, sol, norm_sq=ns, intercept=bias, A_float=A_float)
+
+
+def _rational_columns(A, ns):
+    """(A, norm_sq) → (A/√norm_sq, None) when every ℓ2 norm is rational (e.g. axis-aligned
+    atoms), else unchanged: irrational columns stay for ball arithmetic."""
+    roots = [_rational_sqrt(q) for q in ns]
+    if any(v is None for v in roots):
+        return A, ns
+    A = np.array([[a / rt for a, rt in zip(row, roots)] for row in A], dtype=object) \
+        if A.size else A
+    return A, None
 
 
 def _rational_sqrt(q):
@@ -394,29 +448,55 @@ def _fit_min_norm(family, D, X_arr, y_arr, X_f, y_f, exact, X_e, y_e, bias, cert
     from .lasso import min_l1_interpolation
     from .certify import network_certificate
     t = time.perf_counter()
-    A = D.A if exact else D.float_matrix()
-    mn = min_l1_interpolation(A, y_e if exact else y_f, intercept=bias, exact=exact)
+    A, ns = (D.A, D.norm_sq) if exact else (D.float_matrix(), None)
+    if ns is not None:
+        A, ns = _rational_columns(A, ns)
+    mn = min_l1_interpolation(A, y_e if exact else y_f, intercept=bias, exact=exact,
+                              norm_sq=ns)
     res_kw["timings"]["lp"] = time.perf_counter() - t
     status = str(mn.status)
     exact_ok = exact and mn.l1_norm_exact is not None and status in ("exact", "optimal")
+    enclosed = exact and status in ("enclosed", "undecided")
+    lasso_status = "exact" if exact_ok else (status if enclosed else
+                                             ("float" if not exact else "not-certified"))
     cert = None
     if certify and mn.lam is not None:
         t = time.perf_counter()
-        lam = mn.lam
-        cert = network_certificate(family, X_e if exact_ok else X_f, lam,
-                                   Fraction(1) if exact_ok else 1.0, samples=samples, seed=seed,
-                                   lasso_status="exact" if exact_ok else "float")
+        cert = network_certificate(family, X_e if (exact_ok or enclosed) else X_f, mn.lam,
+                                   Fraction(1) if (exact_ok or enclosed) else 1.0,
+                                   samples=samples, seed=seed, lasso_status=lasso_status)
+        if cert.violating_atom is not None:
+            cert = _check_min_norm_witness(cert, family, A, ns, X_f, y_f, bias, mn.l1_norm)
         res_kw["timings"]["certificate"] = time.perf_counter() - t
     objective = float(mn.l1_norm)
     return _assemble(family, list(D.atoms), mn.z, mn.xi if mn.xi is not None else 0,
-                     objective, mn.l1_norm_exact if exact_ok else None, None, cert,
-                     "exact" if exact_ok else ("float" if not exact else status), mn.message,
-                     None, None, t0, res_kw, None, X_e if exact_ok else None,
-                     y_e if exact_ok else None, min_norm=True)
+                     objective, mn.l1_norm_exact if exact_ok else None,
+                     mn.l1_enclosure if enclosed else None, cert, lasso_status, mn.message,
+                     None, None, t0, res_kw, None, min_norm=True)
+
+
+def _check_min_norm_witness(cert, family, A, ns, X_f, y_f, bias, l1):
+    """A neuron violating the LP dual λ refutes optimality only if λ is the unique dual
+    (THEORY §2.5). Keep it as a witness only when adding its column lowers the float LP
+    value (then the evidence is floating point); otherwise drop it and say why."""
+    from dataclasses import replace
+    from .lasso import min_l1_interpolation
+    Af = np.asarray(A, dtype=float)
+    if ns is not None:
+        Af = Af / np.sqrt(np.array([float(q) for q in ns]))
+    col = np.asarray(family.features(X_f, [cert.violating_atom]), dtype=float)
+    new = min_l1_interpolation(np.column_stack([Af, col]), y_f, intercept=bias, exact=False)
+    if new.l1_norm < l1 * (1 - 1e-9):
+        return replace(cert, evidence="float", message=(
+            f"{cert.message}; adding the neuron lowers the ℓ1 norm from {l1:.12g} to "
+            f"{new.l1_norm:.12g} (floating-point LP)"))
+    return replace(cert, violating_atom=None, evidence="", message=(
+        f"{cert.message}; but adding that neuron does not lower the float LP value (the "
+        "dual is not unique), so no violation is claimed"))
 
 
 def _assemble(family, atoms, z, xi, objective, objective_exact, enclosure, cert, lasso_status,
-              lasso_message, beta, sol, t0, res_kw, cg_info, X_e, y_e, min_norm=False):
+              lasso_message, beta, sol, t0, res_kw, cg_info, min_norm=False):
     from .nets import from_lasso
     z_arr = np.asarray(z, dtype=object)
     exact_z = z_arr.size > 0 and all(is_exact_scalar(v) for v in z_arr)
@@ -429,22 +509,92 @@ def _assemble(family, atoms, z, xi, objective, objective_exact, enclosure, cert,
     else:
         l1_exact = None
         zk_a = np.array([float(v) for v in zk], dtype=float)
+    if not keep and (lasso_status == "exact" or objective_exact is not None):
+        l1_exact = Fraction(0)           # the intercept-only network, exactly
+    if enclosure is not None and min_norm:
+        l1_exact = None                  # ‖z‖₁ of ℓ2-normalised columns is irrational
     l1 = float(sum(abs(float(v)) for v in zk))
     xi_exact = to_fraction(xi) if is_exact_scalar(xi) else None
-    net = from_lasso(family, act_atoms, zk_a, xi_exact if xi_exact is not None else float(xi))
-    recon = None
-    if X_e is not None and exact_z and not min_norm and objective_exact is not None \
-            and family.reg == "l1":
-        # THEORY §2.6: the rebuilt network's objective equals the Lasso objective exactly
-        recon = net.objective(X_e, y_e, beta) == objective_exact
+    net = from_lasso(family, act_atoms, zk_a, xi_exact if xi_exact is not None else float(xi),
+                     n_features=res_kw["n_features"])
     return FitResult(objective=objective, objective_exact=objective_exact, l1_norm=l1,
                      l1_norm_exact=l1_exact, intercept=float(xi), intercept_exact=xi_exact,
                      nnz=len(keep), certificate=cert, net=net, atoms=act_atoms, z=zk_a,
                      seconds=time.perf_counter() - t0, beta=beta, lasso_status=lasso_status,
                      lasso_message=lasso_message, objective_enclosure=enclosure,
                      lasso_rel_gap=(float(sol.rel_gap) if sol is not None else None),
-                     colgen=cg_info, reconstruction_exact=recon,
+                     colgen=cg_info,
                      **{k: v for k, v in res_kw.items() if k != "min_norm"}, min_norm=min_norm)
+
+
+def _checked(res, X, y):
+    t = time.perf_counter()
+    check_reported(res, X, y)
+    if res.objective_exact is not None and res.exact:
+        res.reconstruction_exact = True   # THEORY §2.6, checked exactly above
+    res.timings["check"] = time.perf_counter() - t
+    return res
+
+
+def _exactly_equal(value, q) -> bool:
+    """value (Fraction, or a sympy number from ℓ2 factorisations) == the Fraction q."""
+    if isinstance(value, (int, Fraction)):
+        return value == q
+    import sympy
+    diff = sympy.radsimp(sympy.expand(value - sympy.Rational(q.numerator, q.denominator)))
+    return diff == 0 or sympy.nsimplify(diff) == 0
+
+
+class InconsistentResult(RuntimeError):
+    """The reported network does not reproduce the reported objective (an internal error:
+    such a result is never returned)."""
+
+
+def check_reported(res: FitResult, X, y, *, rtol: float = 1e-9) -> None:
+    """Enforce: the forward pass of the reported network gives the reported objective —
+    exactly for exact results (Fractions), inside the stated enclosure for enclosed ones
+    (widened by ``rtol`` relative, the float64 rounding of the reported weights), and to
+    ``rtol`` for float results. For min-norm the network must also interpolate y.
+    Raises :class:`InconsistentResult` otherwise.
+
+    X (n, d), y (n,) the validated data (exact object arrays for exact results).
+    """
+    net = res.net
+    if res.objective_exact is not None and res.exact:
+        Xq, yq = as_exact_array(X, "X"), as_exact_array(y, "y")
+        if res.min_norm:
+            f = net.forward(Xq)
+            got = res.l1_norm_exact
+            ok = all(a == b for a, b in zip(f, yq)) and got == res.objective_exact
+            what = "interpolates y with ℓ1 norm"
+        else:
+            got = net.objective(Xq, yq, res.beta)
+            ok = _exactly_equal(got, res.objective_exact)
+            what = "has objective"
+        if not ok:
+            raise InconsistentResult(f"the reported network {what} {got}, not the reported "
+                                     f"exact objective {fraction_str(res.objective_exact)}")
+        return
+    Xf, yf = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    f = np.asarray(net.forward(Xf), dtype=float)
+    if res.min_norm:
+        scale = 1.0 + float(np.abs(yf).max(initial=0.0))
+        err = float(np.abs(f - yf).max(initial=0.0))
+        if not err <= rtol * scale * max(1, len(res.atoms)):
+            raise InconsistentResult(f"the reported min-norm network misses y by {err:.3g} "
+                                     f"(tolerance {rtol:g} relative)")
+        got = float(np.abs(np.asarray(res.z, dtype=float)).sum())
+    else:
+        got = float(net.objective(Xf, yf, float(res.beta)))
+    if res.objective_enclosure is not None:
+        lo, hi = (float(v) for v in res.objective_enclosure)
+        tol = rtol * (1.0 + abs(hi))
+        if not lo - tol <= got <= hi + tol:
+            raise InconsistentResult(f"the reported network evaluates to {got!r}, outside "
+                                     f"the reported enclosure [{lo!r}, {hi!r}]")
+    elif not abs(got - res.objective) <= rtol * (1.0 + abs(res.objective)):
+        raise InconsistentResult(f"the reported network evaluates to {got!r}, not the "
+                                 f"reported objective {res.objective!r}")
 
 
 # ------------------------------------------------------------------------- CLI
@@ -457,6 +607,7 @@ def cli_fit(args) -> int:
     res = fit(X, y, model=args.model, depth=args.depth, reg=args.reg, bias=not args.no_bias,
               beta=args.beta if not args.min_norm else None, min_norm=bool(args.min_norm),
               exact=bool(args.exact), certify=bool(args.certify), colgen=bool(args.colgen),
+              max_seconds=args.max_seconds, progress=not (args.json or args.quiet),
               samples=args.samples, seed=args.seed)
     if args.json:
         print(json.dumps(res.to_json()))
@@ -490,7 +641,8 @@ def summary(res: FitResult, source: str = "") -> str:
         if alg is not None:
             obj += f" = {alg} (exact, algebraic)"
     lines.append(obj)
-    lines.append(f"lasso: {res.lasso_status} — {res.lasso_message}")
+    lines.append(f"lasso: {res.lasso_status}" +
+                 (f" — {res.lasso_message}" if res.lasso_message else ""))
     lines.append(f"neurons: {res.nnz}, ℓ1 norm {res.l1_norm:.12g}, intercept {res.intercept:.12g}")
     c = res.certificate
     if c is None:
@@ -500,6 +652,10 @@ def summary(res: FitResult, source: str = "") -> str:
         extra = f", {c.samples} samples" if c.samples else ""
         lines.append(f"certificate: {c.status} (S = {sup}, β = {float(c.beta):.12g}{extra}) — "
                      f"{c.message}")
+    if res.colgen is not None:
+        cg = res.colgen
+        lines.append(f"colgen: {cg['stop']} after {cg['rounds']} rounds ({cg['added']} added, "
+                     f"converged = certified: {cg['converged']}) — {cg['message']}")
     if res.reconstruction_exact is not None:
         lines.append("reconstruction: network objective == Lasso objective exactly: "
                      f"{res.reconstruction_exact}")

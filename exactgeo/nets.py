@@ -315,12 +315,14 @@ def _sym(q):
     return sympy.Rational(q.numerator, q.denominator)
 
 
-def from_lasso(family, atoms, z, xi=0, *, drop_zero: bool = True) -> TwoLayerNet:
+def from_lasso(family, atoms, z, xi=0, *, drop_zero: bool = True,
+               n_features: Optional[int] = None) -> TwoLayerNet:
     """The network of THEORY §2.6 from a Lasso solution over ``atoms`` of ``family``.
 
     ``atoms`` is a sequence of :class:`exactgeo.families.base.Atom`, ``z`` their
     coefficients (exact or float), ``xi`` the intercept (None → 0). Atoms with z = 0 are
-    dropped. Each neuron keeps its atom's ``points`` and ``axes``.
+    dropped. Each neuron keeps its atom's ``points`` and ``axes``. ``n_features`` d gives
+    the input width when there are no atoms (the intercept-only network).
     """
     z_arr, ex = as_array(z, "z")
     if len(atoms) != len(z_arr):
@@ -328,12 +330,7 @@ def from_lasso(family, atoms, z, xi=0, *, drop_zero: bool = True) -> TwoLayerNet
     keep = [k for k in range(len(atoms)) if not (drop_zero and z_arr[k] == 0)]
     act = getattr(family, "activation", "relu")
     reg = getattr(family, "reg", "l1")
-    d = None
-    for a in atoms:
-        d = len(a.u)
-        break
-    if d is None:
-        d = 0
+    d = len(atoms[0].u) if len(atoms) else (n_features or 0)
     if not keep:
         U = np.zeros((0, d), dtype=object if ex else float)
         return TwoLayerNet.from_units(U, np.zeros(0, dtype=U.dtype), np.zeros(0, dtype=U.dtype),

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import math
 import numbers as _abc
+import re
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -28,7 +30,7 @@ __all__ = [
     "Fraction", "is_exact_scalar", "is_exact", "to_fraction", "as_exact_array",
     "as_float_array", "as_array", "fraction_str", "parse_fraction_str",
     "to_fmpq_mat", "from_fmpq_mat", "exact_solve", "exact_rank", "exact_det",
-    "exact_inv", "to_float",
+    "exact_inv", "to_float", "describe", "check_float_range", "FLOAT_MAX",
 ]
 
 
@@ -94,13 +96,68 @@ def to_fraction(x, name: str = "value") -> Fraction:
                     f"or a string like '1/3', got {type(x).__name__} {x!r}")
 
 
+# decimal exponents beyond this are refused before Fraction builds 10**exp (a cell such as
+# "1e999999999" would otherwise take minutes and gigabytes); floats span 1e-324 .. 1e308
+MAX_DECIMAL_EXPONENT = 10_000
+_EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)\s*$")
+
+FLOAT_MAX = sys.float_info.max
+
+
 def parse_fraction_str(s: str, name: str = "value") -> Fraction:
-    """Parse ``"p/q"``, an integer or a decimal string exactly."""
+    """Parse ``"p/q"``, an integer or a decimal string exactly.
+
+    Decimal exponents beyond ±10000 are refused (ValueError naming ``name``) before the
+    exact value is built:
+
+    >>> parse_fraction_str("1e-320")  == Fraction(1, 10 ** 320)
+    True
+    >>> parse_fraction_str("1e99999", "beta")
+    Traceback (most recent call last):
+    ...
+    ValueError: beta: '1e99999' is beyond the float range (about 1.8e308); expected a finite number
+    """
+    if not isinstance(s, str):
+        raise TypeError(f"{name}: expected a string such as '1/3', got {type(s).__name__} {s!r}")
+    m = _EXPONENT.search(s)
+    if m and abs(int(m.group(1))) > MAX_DECIMAL_EXPONENT:
+        if int(m.group(1)) > 0:
+            raise ValueError(f"{name}: {s!r} is beyond the float range (about 1.8e308); "
+                             "expected a finite number")
+        raise ValueError(f"{name}: {s!r} has a decimal exponent below -{MAX_DECIMAL_EXPONENT}; "
+                         "expected a number that can be held exactly")
     try:
         return Fraction(s.strip())
     except (ValueError, ZeroDivisionError):
         raise ValueError(f"{name}: expected a number such as '3', '-1/3' or '0.25', "
                          f"got {s!r}") from None
+
+
+def describe(q) -> str:
+    """Short readable form of a scalar for error messages: ``2`` (not ``Fraction(2, 1)``),
+    ``-3/4``, ``0.5``; long exact values as ``<digits>-digit ...``.
+
+    >>> describe(Fraction(2, 1)), describe(Fraction(-3, 4)), describe(0.5), describe("a")
+    ('2', '-3/4', '0.5', "'a'")
+    >>> describe(Fraction(10 ** 400))
+    '1000000000…000 (a 401-digit integer)'
+    """
+    if isinstance(q, str):
+        return repr(q)
+    if isinstance(q, (bool, np.bool_)):
+        return repr(bool(q))
+    if _is_float_scalar(q):
+        return f"{float(q):g}" if float(q).is_integer() and abs(q) < 1e16 else repr(float(q))
+    if is_exact_scalar(q):
+        q = to_fraction(q)
+        s = fraction_str(q)
+        if len(s) <= 40:
+            return s
+        if q.denominator == 1:
+            return f"{s[:10 + (q < 0)]}…{s[-3:]} (a {len(s) - (q < 0)}-digit integer)"
+        return (f"{s[:10]}… (a fraction with a {len(str(abs(q.numerator)))}-digit numerator "
+                f"and a {len(str(q.denominator))}-digit denominator)")
+    return repr(q)
 
 
 def fraction_str(q) -> str:
@@ -109,9 +166,17 @@ def fraction_str(q) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
-def to_float(q) -> float:
-    """Nearest float of an exact scalar (or a float unchanged)."""
-    return float(to_fraction(q)) if not _is_float_scalar(q) else float(q)
+def to_float(q, name: str = "value") -> float:
+    """Nearest float of an exact scalar (or a float unchanged). An exact value beyond
+    the float range raises ValueError naming ``name`` (never OverflowError)."""
+    if _is_float_scalar(q):
+        return float(q)
+    f = to_fraction(q, name)
+    try:
+        return float(f)
+    except OverflowError:
+        raise ValueError(f"{name}: {describe(f)} is beyond the float range (about 1.8e308); "
+                         "expected |value| < 1.8e308") from None
 
 
 def _iter_leaves(a):
@@ -157,14 +222,49 @@ def as_exact_array(a, name: str = "array") -> np.ndarray:
 
 
 def as_float_array(a, name: str = "array") -> np.ndarray:
-    """float64 array; raises on NaN/inf, non-numeric and ragged input."""
+    """float64 array; raises on NaN/inf, bool, non-numeric and ragged input, and (ValueError
+    naming the entry) on exact values beyond the float range."""
+    if isinstance(a, np.ndarray) and a.dtype == np.bool_ or isinstance(a, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected numbers, got bool values; convert with "
+                        f"{name}.astype(float) if 0/1 is meant")
+    if not isinstance(a, np.ndarray) or a.dtype == object:
+        for v in _iter_leaves(a):
+            if isinstance(v, (bool, np.bool_)):
+                raise TypeError(f"{name}: expected numbers, got the bool {v!r}")
     try:
         arr = np.asarray(a, dtype=np.float64)
+    except OverflowError:
+        _raise_out_of_range(a, name)
     except (TypeError, ValueError):
         raise TypeError(f"{name}: expected a numeric array, got {type(a).__name__}") from None
     if not _all_finite(arr):
         raise ValueError(f"{name}: expected finite numbers, got NaN or inf")
     return arr
+
+
+def _raise_out_of_range(a, name):
+    """ValueError naming the first entry of ``a`` whose float value overflows."""
+    arr = np.asarray(a, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        try:
+            float(v)
+        except OverflowError:
+            where = f"entry {idx[0] if len(idx) == 1 else idx}" if idx else "the value"
+            raise ValueError(f"{name}: {where} = {describe(v)} is beyond the float range "
+                             "(about 1.8e308), which the floating-point stages need; "
+                             "rescale the data") from None
+    raise ValueError(f"{name}: a value is beyond the float range (about 1.8e308)")
+
+
+def check_float_range(arr, name: str = "array") -> None:
+    """ValueError naming the entry if an exact (object) array holds a value whose float
+    is infinite; float arrays pass (finiteness is :func:`as_float_array`'s job)."""
+    if isinstance(arr, np.ndarray) and arr.dtype != object:
+        return
+    try:
+        np.asarray(arr, dtype=np.float64)
+    except OverflowError:
+        _raise_out_of_range(arr, name)
 
 
 def _all_finite(arr) -> bool:

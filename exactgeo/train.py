@@ -14,12 +14,13 @@ network problem, so its objective is ≥ the certified convex optimum.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .nets import TwoLayerNet
-from .numbers import as_float_array
+from .numbers import as_float_array, describe, to_float, to_fraction
 
 __all__ = ["train", "TrainResult"]
 
@@ -62,27 +63,54 @@ def _loss_and_grads(X, y, W, b, a, xi, beta, act, reg, bias):
 
 def train(X, y, beta, *, width: int = 32, model: str = "relu", reg: str = "l1",
           bias: bool = True, restarts: int = 3, steps: int = 3000, lr: float = 0.01,
-          seed: int = 0) -> TrainResult:
+          seed: int = 0, max_bytes: int = 2 ** 31) -> TrainResult:
     """Train by Adam; X (n, d), y (n,), β > 0. Returns the best of ``restarts`` runs.
 
     With ``bias=False`` there are no neuron biases and no intercept ξ (as in the Lasso
-    without intercept). Deterministic for a fixed ``seed``.
+    without intercept). Deterministic for a fixed ``seed``. A ``width`` whose arrays need
+    more than ``max_bytes`` is refused (MemoryError with the estimate) before allocating.
     """
-    X = as_float_array(X, "X")
+    X = as_float_array(X, "X")      # ValueError/TypeError naming X: NaN, inf, bool, ≥ 1.8e308
     y = as_float_array(y, "y")
-    if X.ndim != 2 or y.shape != (X.shape[0],):
-        raise ValueError(f"X, y: expected shapes (n, d) and (n,), got {X.shape} and {y.shape}")
-    beta = float(beta)
-    if not beta > 0:
-        raise ValueError(f"beta: expected a number > 0, got {beta}")
+    if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
+        raise ValueError(f"X: expected shape (n, d) with n, d >= 1, got {X.shape}")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y: expected shape ({X.shape[0]},) to match X {X.shape}, got {y.shape}")
+    shown = repr(beta) if isinstance(beta, str) else describe(beta)
+    q = to_fraction(beta, "beta")   # numbers, Fractions, "1/10"; NaN/inf/bool refused
+    if not q > 0:
+        raise ValueError(f"beta: expected a number > 0, got {shown}")
+    beta = to_float(q, "beta")      # ValueError beyond the float range
+    if beta == 0:
+        raise ValueError(f"beta: {shown} underflows to 0.0 in floating point, so it is not "
+                         "> 0; expected beta >= about 5e-324")
     if model not in ("relu", "abs"):
         raise ValueError(f"model: expected 'relu' or 'abs', got {model!r}")
     if reg not in ("l1", "l2"):
         raise ValueError(f"reg: expected 'l1' or 'l2', got {reg!r}")
-    if width < 1 or restarts < 1 or steps < 1:
-        raise ValueError(f"width/restarts/steps: expected positive integers, got "
-                         f"{width}/{restarts}/{steps}")
+    for name, v, low in (("width", width, 1), ("restarts", restarts, 1), ("steps", steps, 1),
+                         ("seed", seed, 0)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{name}: expected an integer >= {low}, got {type(v).__name__} {v!r}")
+        if v < low:
+            raise ValueError(f"{name}: expected an integer >= {low}, got {v}")
+    lr_f = to_float(lr, "lr")
+    if not (math.isfinite(lr_f) and lr_f > 0):
+        raise ValueError(f"lr: expected a finite step size > 0, got {describe(lr)}")
+    lr = lr_f
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer, float)):
+        raise TypeError(f"max_bytes: expected a number of bytes, got {max_bytes!r}")
+    if not (math.isfinite(max_bytes) and max_bytes > 0):
+        raise ValueError(f"max_bytes: expected a number of bytes > 0, got {max_bytes!r}")
     n, d = X.shape
+    # parameters and Adam moments (3 × width × (d + 2)) and the per-step (n, width) arrays
+    need = 8 * int(width) * (12 * (d + 2) + 8 * n)
+    if need > max_bytes:
+        most = int(max_bytes // (8 * (12 * (d + 2) + 8 * n)))
+        raise MemoryError(f"width: width = {width} neurons for n = {n} samples in d = {d} need "
+                          f"about {need / 2 ** 30:.3g} GiB, more than max_bytes = "
+                          f"{max_bytes / 2 ** 30:.3g} GiB; use a smaller width (at most {most} "
+                          "fit)")
     rng = np.random.default_rng(seed)
     best = None
     objs = []

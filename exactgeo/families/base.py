@@ -145,12 +145,14 @@ class Dictionary:
 
     def float_matrix(self) -> np.ndarray:
         """The columns as float64 (dividing by √norm_sq where present)."""
-        if not self.exact:
-            A = self._A
-        elif self.num is not None:
-            A = _int_to_float(self.num) / _int_to_float(self.den)[None, :]
-        else:
-            A = np.asarray(self._A, dtype=np.float64)
+        if self.exact:
+            # every entry is the float of its exact value num/(den·√norm_sq), also when
+            # num, den or norm_sq lie beyond the float range and the value does not
+            # (den = 2**1074·‖w‖₁ for data with a subnormal entry)
+            if self.num is not None:
+                return ratio_to_float(self.num, self.den, self.norm_sq)
+            return ratio_to_float(self._A, None, self.norm_sq)
+        A = self._A
         if self.norm_sq is not None:
             A = A / np.sqrt(np.asarray(self.norm_sq, dtype=np.float64))
         return A
@@ -201,14 +203,156 @@ def exact_sqrt(q):
     return Fraction(a, b) if a * a == q.numerator and b * b == q.denominator else None
 
 
-def _int_to_float(a) -> np.ndarray:
-    a = np.asarray(a)
-    if a.dtype != object:
-        return a.astype(np.float64)
+def ratio_to_float(num, den=None, norm_sq=None, shift=None) -> np.ndarray:
+    """Float64 (n, p) array of the exact values num[:, k] / den[k] / √norm_sq[k] · 2**shift[k].
+
+    ``num`` (n, p): ints (int64 or Python ints) or Fractions; ``den`` (p,) positive ints
+    or Fractions, or None (1); ``norm_sq`` (p,) positive exact numbers or None; ``shift``
+    (p,) ints or None (0). Each entry is the float of the exact value (correctly rounded
+    without norm_sq, else within a few ulp), also when num, den or norm_sq are beyond the
+    float range while the value is not — converting them separately and dividing would
+    overflow (e.g. den = 2**1074 for data with a subnormal entry, where num/den = 1/2 is
+    inf/inf). Values beyond the float range become ±inf. Vectorised (float conversion of
+    num, den and norm_sq, one division) whenever those convert and ``shift`` is 0;
+    otherwise the affected columns are divided exactly, in Python integers.
+
+    >>> ratio_to_float(np.array([[2 ** 1074], [3 * 2 ** 1075]], dtype=object),
+    ...                np.array([2 ** 1075], dtype=object)).ravel().tolist()
+    [0.5, 3.0]
+    >>> ratio_to_float(np.array([[2], [8]]), np.array([1]), np.array([4]),
+    ...                shift=np.array([-1])).ravel().tolist()
+    [0.5, 2.0]
+    """
+    num = np.asarray(num)
+    if num.ndim != 2:
+        raise ValueError(f"num: expected a 2-D array, got shape {num.shape}")
+    n, p = num.shape
+    if p == 0:
+        return np.empty((n, 0), dtype=np.float64)
+    cols = np.ones(p, dtype=np.float64)          # per-column float divisor, 0 = slow path
+    for vec, is_sq in ((den, False), (norm_sq, True)):
+        if vec is None:
+            continue
+        vf = _floats_or_nan(vec)
+        if vf.shape != (p,):
+            raise ValueError(f"{'norm_sq' if is_sq else 'den'}: expected shape ({p},), "
+                             f"got {vf.shape}")
+        if is_sq:
+            vf = np.sqrt(vf)
+        good = np.isfinite(vf) & (vf > 0) & np.isfinite(cols) & (cols > 0)
+        cols = np.where(good, cols * vf, 0.0)
+    # the product den·√norm_sq must be a normal float to divide by it in floats
+    cols[~(np.isfinite(cols) & (cols >= np.finfo(np.float64).tiny))] = 0.0
+    if shift is not None:
+        shift = np.asarray(shift, dtype=np.int64).reshape(p)
+        cols[shift != 0] = 0.0
+    fast = np.flatnonzero(cols > 0)
+    slow = list(np.flatnonzero(~(cols > 0)))
+    block = None
+    try:                                        # the common case: one conversion, one division
+        block = (num if len(fast) == p else num[:, fast]).astype(np.float64)
+    except (OverflowError, TypeError):          # a numerator beyond the float range
+        pass
+    if block is not None:
+        with np.errstate(over="ignore", under="ignore"):
+            block /= cols[fast][None, :]
+        if len(fast) == p:
+            return block
+    out = np.empty((n, p), dtype=np.float64)
+    if block is not None:
+        out[:, fast] = block
+    else:
+        for k in fast:
+            try:
+                with np.errstate(over="ignore", under="ignore"):
+                    out[:, k] = num[:, k].astype(np.float64) / cols[k]
+            except (OverflowError, TypeError):
+                slow.append(k)
+    for k in slow:
+        out[:, k] = _exact_column_float(
+            num[:, k], 1 if den is None else den[k],
+            None if norm_sq is None else norm_sq[k],
+            0 if shift is None else int(shift[k]))
+    return out
+
+
+def _check_max_bytes(max_bytes) -> None:
+    """``max_bytes`` (a memory budget) must be a positive number of bytes: an int, or a
+    finite float as ``exactgeo.fit`` accepts. TypeError / ValueError naming it.
+
+    >>> _check_max_bytes(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: max_bytes: expected a positive integer (a number of bytes), got -1
+    """
+    import math
+    if isinstance(max_bytes, (bool, np.bool_)) or not isinstance(
+            max_bytes, (int, np.integer, float, np.floating)):
+        raise TypeError(f"max_bytes: expected a positive integer (a number of bytes), got "
+                        f"{type(max_bytes).__name__} {max_bytes!r}")
+    if not (math.isfinite(max_bytes) and max_bytes > 0):
+        raise ValueError(f"max_bytes: expected a positive integer (a number of bytes), got "
+                         f"{max_bytes!r}")
+
+
+def _floats_or_nan(vec) -> np.ndarray:
+    """float64 of a 1-D array, NaN where an exact entry is beyond the float range."""
+    vec = np.asarray(vec)
     try:
-        return a.astype(np.float64)
-    except OverflowError:  # pragma: no cover - astronomically large integers
-        return np.array([float(Fraction(v)) for v in a.flat]).reshape(a.shape)
+        return vec.astype(np.float64)
+    except OverflowError:
+        out = np.empty(vec.shape, dtype=np.float64)
+        for i, v in enumerate(vec):
+            try:
+                out[i] = float(v)
+            except OverflowError:
+                out[i] = np.nan
+        return out
+
+
+def _py_fraction(v) -> Fraction:
+    """Fraction with Python-int numerator and denominator (numpy integers are
+    ``numbers.Integral`` and would otherwise be kept as fixed-width int64)."""
+    if isinstance(v, (int, np.integer)):
+        return Fraction(int(v))
+    f = Fraction(v)
+    return Fraction(int(f.numerator), int(f.denominator))
+
+
+_SQRT_BITS = 64     # extra bits of the integer square root in _exact_column_float
+
+
+def _exact_column_float(col, den, norm_sq, shift) -> np.ndarray:
+    """Floats of v / den / √norm_sq · 2**shift for the exact entries v of ``col``, by
+    Python integer true division (correctly rounded; the square root to 2**-64)."""
+    from math import isqrt
+    d = _py_fraction(den)
+    if d <= 0:
+        raise ValueError(f"den: expected positive entries, got {den!r}")
+    P, Q = d.denominator, d.numerator            # v / den = v·P / Q
+    if norm_sq is not None:
+        q = _py_fraction(norm_sq)
+        if q <= 0:
+            raise ValueError(f"norm_sq: expected positive entries, got {norm_sq!r}")
+        # 1/√(a/b) = b / √(ab) ≈ b·2^g / isqrt(ab·4^g), relative error < 2^-g
+        s = isqrt(q.numerator * q.denominator << (2 * _SQRT_BITS))
+        P, Q = P * q.denominator << _SQRT_BITS, Q * s
+    if shift > 0:
+        P <<= shift
+    elif shift < 0:
+        Q <<= -shift
+    out = np.empty(len(col), dtype=np.float64)
+    for i, v in enumerate(col):
+        if not v:
+            out[i] = 0.0
+            continue
+        f = _py_fraction(v)
+        a, b = f.numerator * P, f.denominator * Q
+        try:
+            out[i] = a / b
+        except OverflowError:
+            out[i] = float("inf") if a > 0 else float("-inf")
+    return out
 
 
 def _common_denominator(q):

@@ -122,8 +122,10 @@ def _sectors(Ys, idx, w, relu: bool, exact: bool):
     return best
 
 
-def price_l2_2d(fam, X, r, exact: bool) -> Pricing:
-    """S(r) for the ℓ2 family in d = 2 (exact sectors; anchors with bias).
+def price_l2_2d(fam, X, r, exact: bool, *, progress=None) -> Pricing:
+    """S(r) for the ℓ2 family in d = 2 (exact sectors; anchors with bias). Memory O(n)
+    per anchor; ``progress(done, total, "anchors")`` is called as anchors complete
+    (at most every 64 anchors and at the end; it may raise to abandon the call).
 
     >>> from exactgeo.families import get_family
     >>> fam = get_family("relu", reg="l2", bias=False)
@@ -143,8 +145,11 @@ def price_l2_2d(fam, X, r, exact: bool) -> Pricing:
         Y = [(float(a), float(b)) for a, b in Xf]
         w = [float(v) for v in np.asarray(r, dtype=np.float64)]
     anchors = range(n) if fam.bias else [None]
+    n_anchors = len(anchors)
     best = None
-    for j in anchors:
+    for done, j in enumerate(anchors):
+        if progress is not None and done and done % 64 == 0:
+            progress(done, n_anchors, "anchors")
         if j is None:
             pairs = [(k, y) for k, y in enumerate(Y) if y[0] != 0 or y[1] != 0]
         else:
@@ -159,6 +164,8 @@ def price_l2_2d(fam, X, r, exact: bool) -> Pricing:
             continue
         if best is None or res[0] * best[1] > best[0] * res[1]:
             best = res + (j,)
+    if progress is not None:
+        progress(n_anchors, n_anchors, "anchors")
     if best is None:   # all features vanish: S = 0, any neuron attains it
         u = [1, 0] if exact else [1.0, 0.0]
         atom = (fam.atom_from_direction(u, 0) if exact else

@@ -16,11 +16,61 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._geometry import combos_chunks
+from ._geometry import (PRICING_MAX_BYTES, PRICING_MAX_CANDIDATES, PricingTooLarge,
+                        combos_chunks, fmt_bytes, pricing_chunk, pricing_subset_bytes)
 from .base import Pricing, _common_denominator
 
-_CHUNK_ENTRIES = 2 ** 22      # n × (subsets per chunk)
+_CHUNK_ENTRIES = 2 ** 22      # cap on n × (subsets per chunk), exact; 16× that for floats
 _LIMB = 40
+
+
+def plan(fam, n: int, d: int, exact: bool, *, max_bytes=None, max_candidates=None) -> dict:
+    """Chunking of the enumeration pricing for n samples in d dimensions, decided
+    before anything is allocated: ``{"candidates", "unit", "chunk", "block_bytes",
+    "single_pass"}``. Raises :class:`PricingTooLarge` (a MemoryError) with the sizes
+    when one subset alone exceeds ``max_bytes`` (default 256 MiB) or the number of
+    pool subsets exceeds ``max_candidates`` (default 10⁹ per pricing call).
+
+    >>> from exactgeo.families import get_family
+    >>> fam = get_family("relu", reg="l1", bias=True)
+    >>> plan(fam, 40, 2, False)["candidates"]
+    860
+    >>> try:
+    ...     plan(fam, 40, 50, False)
+    ... except MemoryError as exc:
+    ...     msg = str(exc)
+    >>> msg[msg.index("needs"):msg.index(" subsets")]
+    'needs C(90, 50) = 5.99e+25'
+    >>> "more than max_candidates=1e+09" in msg
+    True
+    """
+    max_bytes = PRICING_MAX_BYTES if max_bytes is None else int(max_bytes)
+    max_candidates = PRICING_MAX_CANDIDATES if max_candidates is None else int(max_candidates)
+    total = fam.n_candidates(n, d)
+    k = fam._subset_size(d)
+    n_ax = fam._n_pool_axes(d)
+    dim = d + 1 if fam.bias else d
+    per = pricing_subset_bytes(n, k, dim, exact)
+    what = (f"the {fam.reg} pricing oracle (exact, by enumerating the {fam.dictionary_name} "
+            f"pool) for n={n} samples in d={d} needs C({n + n_ax}, {k}) = {total:.3g} subsets "
+            f"of {k} pool vectors per call")
+    alt = ("Refused before allocating. Alternatives: the l2 family (reg='l2', CLI --reg l2) "
+           "prices d >= 3 by sampling (a lower bound, never a certificate), or reduce the "
+           "number of samples/features.")
+    step = pricing_chunk(n, k, dim, exact=exact, max_bytes=max_bytes, n_pool=n + n_ax,
+                         cap_entries=(1 if exact else 16) * _CHUNK_ENTRIES)
+    if step < 1:
+        raise PricingTooLarge(
+            f"{what}; one subset alone needs about {fmt_bytes(per)} of working memory "
+            f"(pool rows, cross product, hyperplane), more than the pricing budget "
+            f"max_bytes={fmt_bytes(max_bytes)}. {alt}")
+    if total > max_candidates:
+        raise PricingTooLarge(
+            f"{what}, more than max_candidates={max_candidates:.3g}: {-(-total // step):.3g} "
+            f"blocks of {step} subsets (about {fmt_bytes(per * step)} each). {alt}")
+    single = exact and total * n <= 4 * _CHUNK_ENTRIES and total * per <= max_bytes
+    return {"candidates": int(total), "unit": "candidates", "chunk": int(step),
+            "block_bytes": int(per * min(step, max(total, 1))), "single_pass": bool(single)}
 
 
 def _limbs(M):
@@ -49,8 +99,20 @@ def _pattern_sums(Pat, limbs):
     return G
 
 
-def price_dictionary(fam, X, r, exact: bool) -> Pricing:
+def _settle(fam, best):
+    if best is not None and best[2] is not None:
+        best[5] = fam._atom_from(best[2], best[3], best[4])
+        best[2] = None
+
+
+def price_dictionary(fam, X, r, exact: bool, *, max_bytes=None, max_candidates=None,
+                     progress=None) -> Pricing:
     """max over the family's finite candidates of |rᵀφ|, with the maximising atom.
+
+    The pool subsets are enumerated in blocks sized by :func:`plan` (peak memory within
+    ``max_bytes``; refusal with the sizes before allocating when impossible).
+    ``progress(done, total, unit)`` is called after every block (it may raise to
+    abandon the call, e.g. on a time limit).
 
     >>> from exactgeo.families import get_family
     >>> fam = get_family("relu", reg="l1", bias=True)
@@ -60,22 +122,33 @@ def price_dictionary(fam, X, r, exact: bool) -> Pricing:
     (Fraction(1, 1), 'exact')
     """
     n, d = X.shape
-    total = fam.n_candidates(n, d)
-    if exact and total * n <= 4 * _CHUNK_ENTRIES:
+    pl = plan(fam, n, d, exact, max_bytes=max_bytes, max_candidates=max_candidates)
+    total = pl["candidates"]
+    if pl["single_pass"]:
         chunks = [fam._cached_build(X, exact)]
     else:
         prep = fam._prepare(X, exact)
-        step = max(1, (1 if exact else 16) * _CHUNK_ENTRIES // n)
-        blocks = combos_chunks(n, fam._n_pool_axes(d), fam._subset_size(d), fam.bias, step)
+        blocks = combos_chunks(n, fam._n_pool_axes(d), fam._subset_size(d), fam.bias,
+                               pl["chunk"], suffix_bytes=(max_bytes or PRICING_MAX_BYTES) // 8)
         chunks = (fam._build(X, exact, C, prep, need_Z=exact) for C in blocks)
+    done = 0
     if exact:
         rn, R = _common_denominator(r)
         limbs = None
     else:
         rf = np.asarray(r, dtype=np.float64)
-    best = None          # (|value| (Fraction or float), value, build, t, sign)
-    for B in chunks:
+    best = None          # [|value| (Fraction or float), value, build, t, sign, atom]
+    chunks = iter(chunks)
+    while True:
+        _settle(fam, best)             # keep the best atom, not its whole block
+        B = None                       # release the previous block before the next
+        B = next(chunks, None)
+        if B is None:
+            break
         m = B.W.shape[0]
+        if progress is not None and done:
+            progress(done, total, "candidates")
+        done += m
         if m == 0:
             continue
         ok = ~B.deg
@@ -115,18 +188,20 @@ def price_dictionary(fam, X, r, exact: bool) -> Pricing:
         if not exact:
             si, t = np.unravel_index(int(np.argmax(allf)), allf.shape)
             if best is None or top > best[0]:
-                best = (top, float(corr[si][t]), B, int(t), signs[si])
+                best = [top, float(corr[si][t]), B, int(t), signs[si], None]
             continue
         cand = np.argwhere(allf >= top * (1 - 1e-9))
         for si, t in sorted(map(tuple, cand), key=lambda p: (p[1], p[0])):
             v = Fraction(int(corr[si][t]), int(den[t]))
             if best is None or abs(v) > best[0]:
-                best = (abs(v), v, B, int(t), signs[si])
+                best = [abs(v), v, B, int(t), signs[si], None]
+    if progress is not None:
+        progress(done, total, "candidates")
     if best is None:
         return Pricing(0.0, None, 1, "exact", 0, Fraction(0) if exact else None,
                        Fraction(0) if exact else None)
-    s, v, B, t, nsign = best
-    atom = fam._atom_from(B, t, nsign)
+    _settle(fam, best)
+    s, v, _, _, _, atom = best
     if exact:
         return Pricing(float(s), atom, 1 if v >= 0 else -1, "exact", 0, s, s * s)
     return Pricing(float(s), atom, 1 if v >= 0 else -1, "exact")

@@ -15,11 +15,51 @@ from fractions import Fraction
 
 import numpy as np
 
+from ._geometry import PRICING_MAX_BYTES, PricingTooLarge, fmt_bytes
 from .base import Pricing, exact_sqrt
 
 _ITERS = 30
 _ROUNDS = 3
 _BLOCK = 256
+
+
+def work_units(fam, samples: int) -> int:
+    """Direction evaluations of one :func:`price_sampled` call (the ``total`` passed to
+    its ``progress``): M per pass, 2·_ROUNDS + 1 passes with biases (anchor choice and
+    refinement), one without."""
+    return int(samples) * (2 * _ROUNDS + 1 if fam.bias else 1)
+
+
+class _Ticker:
+    def __init__(self, progress, total):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, k):
+        self.done += k
+        if self.progress is not None:
+            self.progress(self.done, self.total, "directions")
+
+
+def _blocks(n, d, M, bias, max_bytes):
+    """(directions per anchor-choice block, anchors per block, directions per refinement
+    block) so that the float64 work arrays stay within ``max_bytes``: anchor choice
+    holds about four (n, anchors, directions) arrays, refinement about eight
+    (directions, n) arrays. Refuses (PricingTooLarge) when one direction does not fit."""
+    per_ref = 8 * (8 * n + 4 * d + 8)
+    per_anchor = 32 * n                  # per (anchor, direction) pair
+    if per_ref > max_bytes or (bias and per_anchor > max_bytes):
+        need = max(per_ref, per_anchor if bias else 0)
+        raise PricingTooLarge(
+            f"sampled l2 pricing of n={n} samples needs about {fmt_bytes(need)} for a single "
+            f"direction, more than the pricing budget max_bytes={fmt_bytes(max_bytes)}; "
+            "refused before allocating (subsample the data)")
+    b_ref = int(min(M, max(1, max_bytes // per_ref)))
+    if not bias:
+        return 0, 0, b_ref
+    per_dir = per_anchor * n
+    blk = max(1, min(_BLOCK, 2 ** 22 // (n * n), max_bytes // per_dir))
+    jblk = n if per_dir <= max_bytes else max(1, max_bytes // per_anchor)
+    return int(blk), int(jblk), b_ref
 
 
 def _values(Xs, r, U, relu):
@@ -29,25 +69,54 @@ def _values(Xs, r, U, relu):
     return r @ S
 
 
-def _best_anchor(X, r, U, relu):
-    """For each direction u, max_j |rᵀσ(Xu − x_jᵀu)| → (values, anchors)."""
+def _best_anchor(X, r, U, relu, blk=None, jblk=None, tick=None):
+    """For each direction u, max_j |rᵀσ(Xu − x_jᵀu)| → (values, anchors); ``blk``
+    directions × ``jblk`` anchors per block (default: ≤ 32 MiB of work per block)."""
     M = U.shape[0]
     n = X.shape[0]
-    blk = max(1, min(_BLOCK, 2 ** 22 // (n * n)))      # ≤ 32 MiB of work per block
+    if blk is None:
+        blk = max(1, min(_BLOCK, 2 ** 22 // (n * n)))  # ≤ 32 MiB of work per block
+    jblk = n if jblk is None else jblk
     vals = np.empty(M)
     arg = np.empty(M, dtype=np.int64)
     for s in range(0, M, blk):
         P = X @ U[s:s + blk].T                          # (n, b)
-        Dif = P[:, None, :] - P[None, :, :]             # (n_i, n_j, b)
-        S = np.maximum(Dif, 0.0) if relu else np.abs(Dif)
-        V = np.abs(np.einsum("i,ijb->jb", r, S))        # (n_j, b)
+        if jblk >= n:
+            Dif = P[:, None, :] - P[None, :, :]         # (n_i, n_j, b)
+            S = np.maximum(Dif, 0.0) if relu else np.abs(Dif)
+            V = np.abs(np.einsum("i,ijb->jb", r, S))    # (n_j, b)
+        else:
+            V = np.empty((n, P.shape[1]))
+            for j0 in range(0, n, jblk):
+                Dif = P[:, None, :] - P[None, j0:j0 + jblk, :]
+                S = np.maximum(Dif, 0.0) if relu else np.abs(Dif)
+                V[j0:j0 + jblk] = np.abs(np.einsum("i,ijb->jb", r, S))
         arg[s:s + blk] = np.argmax(V, axis=0)
         vals[s:s + blk] = V.max(axis=0)
+        if tick is not None:
+            tick(P.shape[1])
     return vals, arg
 
 
-def _refine(X, r, U, anchors, relu):
-    """Fixed-point iterations with fixed anchors; returns refined U and |values|."""
+def _refine(X, r, U, anchors, relu, b_ref=None, tick=None):
+    """Fixed-point iterations with fixed anchors; returns refined U and |values|.
+    Directions are independent: refined ``b_ref`` at a time (memory O(b_ref·n))."""
+    M = U.shape[0]
+    if b_ref is not None and b_ref < M:
+        outU, outv = np.empty_like(U), np.empty(M)
+        for s in range(0, M, b_ref):
+            outU[s:s + b_ref], outv[s:s + b_ref] = _refine(
+                X, r, U[s:s + b_ref], None if anchors is None else anchors[s:s + b_ref], relu)
+            if tick is not None:
+                tick(min(b_ref, M - s))
+        return outU, outv
+    res = _refine_block(X, r, U, anchors, relu)
+    if tick is not None:
+        tick(M)
+    return res
+
+
+def _refine_block(X, r, U, anchors, relu):
     n, d = X.shape
     bestU = U.copy()
     Xs_all = None if anchors is None else X[anchors]     # (M, d) anchor points
@@ -73,8 +142,13 @@ def _refine(X, r, U, anchors, relu):
     return bestU, bestv
 
 
-def price_sampled(fam, X, r, exact: bool, *, samples: int = 2000, seed: int = 0) -> Pricing:
+def price_sampled(fam, X, r, exact: bool, *, samples: int = 2000, seed: int = 0,
+                  max_bytes=None, progress=None) -> Pricing:
     """Sampled lower bound on S(r) (ℓ2, any d; used for d ≥ 3).
+
+    Work arrays are blocked to stay within ``max_bytes`` (default 256 MiB; refusal
+    before allocating if a single direction does not fit). ``progress(done, total,
+    "directions")`` is called per block (total = :func:`work_units`).
 
     >>> from exactgeo.families import get_family
     >>> fam = get_family("relu", reg="l2", bias=False)
@@ -88,18 +162,21 @@ def price_sampled(fam, X, r, exact: bool, *, samples: int = 2000, seed: int = 0)
     rf = np.asarray(r, dtype=np.float64)
     n, d = Xf.shape
     relu = fam.activation == "relu"
+    blk, jblk, b_ref = _blocks(n, d, int(samples), fam.bias,
+                               PRICING_MAX_BYTES if max_bytes is None else int(max_bytes))
+    tick = _Ticker(progress, work_units(fam, samples))
     rng = np.random.default_rng(seed)
     U = rng.standard_normal((int(samples), d))
     U /= np.linalg.norm(U, axis=1)[:, None]
     if fam.bias:
         anchors = None
         for _ in range(_ROUNDS):
-            _, anchors = _best_anchor(Xf, rf, U, relu)
-            U, vals = _refine(Xf, rf, U, anchors, relu)
-        vals, anchors = _best_anchor(Xf, rf, U, relu)
+            _, anchors = _best_anchor(Xf, rf, U, relu, blk, jblk, tick)
+            U, vals = _refine(Xf, rf, U, anchors, relu, b_ref, tick)
+        vals, anchors = _best_anchor(Xf, rf, U, relu, blk, jblk, tick)
     else:
         anchors = None
-        U, vals = _refine(Xf, rf, U, None, relu)
+        U, vals = _refine(Xf, rf, U, None, relu, b_ref, tick)
     k = int(np.argmax(vals))
     u = U[k]
     j = None if anchors is None else int(anchors[k])

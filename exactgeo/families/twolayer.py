@@ -30,6 +30,11 @@ before axes). Duplicates are the same feature vector (not modulo constants).
 Exact mode compares exactly inside float hash buckets (key: the column relative to
 its largest entry rounded to 1e−10, and that entry to 10 digits); float mode merges
 columns with the same key (so columns equal to ~1e−10 relative count as duplicates).
+Float tolerances are relative, so the float dictionary of X·s has the same columns
+(times s) for every scale s > 0 and its zero columns do not depend on the scale of
+single features: cross products are taken with each feature scaled by a power of two
+(w = 0 when ‖w‖ ≤ 1e−12 × the Hadamard bound), and a pre-activation is zeroed when
+|wᵀx_i + b| ≤ 1e−13 (Σ_j|x_ij w_j| + |b|), its own rounding scale.
 
 Exactness. Exact data (Fractions) gives exact columns, stored as integers (see
 :class:`~exactgeo.families.base.Dictionary`). ℓ1 columns are rational; exact ℓ2 atoms
@@ -52,7 +57,7 @@ import numpy as np
 
 from ..numbers import as_array, as_exact_array, is_exact_scalar, to_fraction
 from ._geometry import (combos_array, cross_rows, integer_scale, n_combos, primitive)
-from .base import Atom, Dictionary, Family, Pricing
+from .base import Atom, Dictionary, Family, Pricing, _check_max_bytes, ratio_to_float
 
 _EXACT_BYTES = 56     # estimated bytes per exact matrix entry (Python int + pointer)
 _FLOAT_WORK = 4       # float work arrays of the dictionary's size during a build
@@ -178,13 +183,28 @@ class TwoLayerFamily(Family):
                 pool[n + a, a] = 1
             bx = max((abs(int(v)) for v in pool.flat), default=0)
             return _Build(pool=pool, D=Dd, exact=True, n=n, d=d, dim=dim, bx=bx)
+        Xf = np.asarray(X, dtype=np.float64)
         pool = np.zeros((n + n_ax, dim))
-        pool[:n, :d] = np.asarray(X, dtype=np.float64)
+        pool[:n, :d] = Xf
         if self.bias:
             pool[:n, d] = 1.0
         for a in range(n_ax):
             pool[n + a, a] = 1.0
-        return _Build(pool=pool, D=1, exact=False, n=n, d=d, dim=dim)
+        # pool_s: the samples with every feature divided by a power of two s_j (exact) that
+        # brings its largest magnitude into [1, 2); the float cross products are taken of
+        # pool_s, so their round-off and degeneracy tests do not depend on the data's
+        # scale. Scaling the features by diag(1/s) maps the hyperplane (w, b) to
+        # ∝ (s∘w, b) (THEORY I5); ``unscale`` = (min s / s_j, …[, min s]) maps it back.
+        mx = np.abs(Xf).max(axis=0)
+        ok = np.isfinite(mx) & (mx > 0)
+        s = np.ones(d)
+        s[ok] = np.ldexp(1.0, np.frexp(mx[ok])[1] - 1)
+        pool_s = pool.copy()
+        pool_s[:n, :d] = Xf / s[None, :]
+        smin = float(s.min())
+        unscale = np.r_[smin / s, [smin] if self.bias else []]
+        return _Build(pool=pool, D=1, exact=False, n=n, d=d, dim=dim, pool_s=pool_s,
+                      unscale=unscale)
 
     def _combos(self, n, d):
         return combos_array(n, self._n_pool_axes(d), self._subset_size(d), self.bias)
@@ -223,15 +243,18 @@ class TwoLayerFamily(Family):
             return _Build(C=C, W=W, Z=Z, deg=deg, norm=nrm, D=P.D, exact=True, n=n, d=d,
                           prep=P)
         if k > 0:
-            Q = pool[C]
+            Q = P.pool_s[C]                  # features scaled to [1, 2) (see _prepare)
             W = cross_rows(Q)
             hb = np.prod(np.linalg.norm(Q, axis=2), axis=1)      # Hadamard bound
         else:
             W = _ones_row(len(C), dim, exact=False)
             hb = np.ones(len(C))
-        w = W[:, :d]
-        nrm = np.abs(w).sum(axis=1) if self.reg == "l1" else np.linalg.norm(w, axis=1)
-        deg = nrm <= 1e-12 * hb
+        # dependent vectors (w = 0): relative to the Hadamard bound of the *scaled* rows,
+        # so the test is invariant under rescaling the data or single features
+        deg = ~(self._wnorm(W[:, :d]) > 1e-12 * hb)
+        W = W * P.unscale[None, :]           # back to the data's coordinates
+        nrm = self._wnorm(W[:, :d])
+        deg |= ~(np.isfinite(nrm) & (nrm > 0))
         W = W / np.where(deg, 1.0, nrm)[:, None]
         if not need_Z:
             return _Build(C=C, W=W, Z=None, deg=deg, norm=None, D=1, exact=False, n=n, d=d,
@@ -241,11 +264,14 @@ class TwoLayerFamily(Family):
         for t in range(k):
             sel = C[:, t] < n
             Z[C[sel, t], np.flatnonzero(sel)] = 0.0
-        scale = np.abs(pool[:n, :d]).max(axis=1)[:, None] * np.abs(W[:, :d]).sum(axis=1)[None, :]
-        if self.bias:
-            scale = scale + np.abs(W[:, d])[None, :]
+        # relative to the entry's own terms Σ_j |x_ij w_j| + |b| (the size of its rounding
+        # error): invariant under rescaling the data or single features
+        scale = np.abs(pool[:n]) @ np.abs(W).T
         Z[np.abs(Z) <= 1e-13 * scale] = 0.0
         return _Build(C=C, W=W, Z=Z, deg=deg, norm=None, D=1, exact=False, n=n, d=d, prep=P)
+
+    def _wnorm(self, w):
+        return np.abs(w).sum(axis=1) if self.reg == "l1" else np.linalg.norm(w, axis=1)
 
     def _cached_build(self, X, exact):
         key = (exact, X.shape, tuple(X.ravel().tolist()) if exact else X.tobytes())
@@ -304,7 +330,8 @@ class TwoLayerFamily(Family):
 
         ``exact=True`` (or exact X) gives integer-stored exact columns; float X is then
         converted exactly (binary values). Refuses with MemoryError before allocating
-        when the estimate exceeds ``max_bytes``.
+        when the estimate exceeds ``max_bytes`` (a positive number of bytes, else
+        ValueError/TypeError).
 
         >>> D = TwoLayerFamily("relu", "l1", bias=False).dictionary([[1.0, 0.0]])  # G2, W1+
         >>> [a.u.tolist() for a in D.atoms], D.A.tolist(), D.n_zero
@@ -315,11 +342,10 @@ class TwoLayerFamily(Family):
         if exact and not x_exact:
             X = as_exact_array(X, "X")
         n, d = X.shape
+        _check_max_bytes(max_bytes)
         self._guard(n, d, exact, max_bytes)
         B = self._build(X, exact)
         cols, cand, signs = self._sigma_cols(B)
-        if exact and cols.dtype != object:
-            cols = cols.astype(object)      # Python ints: exact arithmetic downstream
         deg = B.deg[cand]
         if exact:
             if self.reg == "l1":
@@ -328,17 +354,23 @@ class TwoLayerFamily(Family):
                 den = np.empty(len(cand), dtype=object)
                 den[:] = B.D
             zero = deg | ~np.any(cols != 0, axis=0) if cols.size else deg.copy()
-            with np.errstate(all="ignore"):
-                dnf = np.array([float(v) for v in den]) if len(den) else np.zeros(0)
-                F = _floatify(cols) / np.where(dnf == 0, 1.0, dnf)[None, :]
-                if self.reg == "l2" and len(cand):
-                    nq = np.array([float(v) for v in B.norm])[cand]
-                    F = F / np.sqrt(np.where(nq == 0, 1.0, nq))[None, :]
+            # float mirror (dedupe keys): the float of each exact ratio. Numerators and
+            # denominators may exceed the float range while the ratio does not (a
+            # subnormal datum gives D = 2**1074), so they are not converted separately.
+            # Degenerate candidates (w = 0, den = 0) are dropped: divide them by 1.
+            den_s, nsq_s = den.copy(), (B.norm[cand].copy() if self.reg == "l2" else None)
+            den_s[deg] = 1
+            if nsq_s is not None:
+                nsq_s[deg] = 1
+            F = ratio_to_float(cols, den_s, nsq_s)
+            if cols.dtype != object:
+                cols = cols.astype(object)      # Python ints: exact arithmetic downstream
         else:
             F = cols
-            # relative to the data scale (unit neurons: entries are O(max|x|))
-            tol = 1e-12 * float(np.abs(np.asarray(X, dtype=float)).max())
-            zero = deg | (np.abs(F).max(axis=0) <= tol if F.size else np.ones(len(cand), bool))
+            # round-off was cleared entrywise in _build (relative to each entry's own terms
+            # Σ|x_ij w_j| + |b|), so a vanishing column is exactly zero: no tolerance
+            # here that depends on the scale of the data or of single features
+            zero = deg | (~np.any(F != 0, axis=0) if F.size else np.ones(len(cand), bool))
         keep_idx = np.flatnonzero(~zero)
         n_zero = int(zero.sum())
         keep, n_dup = self._dedupe(F, keep_idx, cols, den if exact else None,
@@ -364,9 +396,22 @@ class TwoLayerFamily(Family):
         # key: the column relative to its own max-abs entry (10 digits), plus that max
         # (10 significant digits); equal columns get equal keys
         cm = np.abs(Fk).max(axis=0)
+        off = np.zeros(len(idx))
+        if den is not None:
+            # exact columns whose floats are subnormal (or zero, or near overflow) lose
+            # digits: redo them times an exact 2**t that brings them near 1
+            bad = np.flatnonzero(~((cm >= 2.0 ** -960) & (cm <= 2.0 ** 960)))
+            if len(bad):
+                ks = idx[bad]
+                t = np.array([_log2_shift(cols[:, k], den[k], None if nsq is None else nsq[k])
+                              for k in ks], dtype=np.int64)
+                Fk[:, bad] = ratio_to_float(cols[:, ks], den[ks],
+                                            None if nsq is None else nsq[ks], shift=t)
+                cm[bad] = np.abs(Fk[:, bad]).max(axis=0)
+                off[bad] = t
         K = np.empty((Fk.shape[1], Fk.shape[0] + 1), dtype=np.int64)
         K[:, :-1] = np.round(Fk / cm[None, :] * 1e10).T
-        K[:, -1] = np.round(np.log2(cm) * 1e9)
+        K[:, -1] = np.round((np.log2(cm) - off) * 1e9)
         first, inv = _row_groups(K)
         if den is None:
             keep_mask = np.zeros(len(idx), dtype=bool)
@@ -492,8 +537,29 @@ class TwoLayerFamily(Family):
 
     # ------------------------------------------------------------------ pricing
 
-    def price(self, X, r, *, samples: int = 2000, seed: int = 0) -> Pricing:
+    def pricing_plan(self, n: int, d: int, *, exact: bool = False, samples: int = 2000,
+                     max_bytes=None, max_candidates=None) -> dict:
+        """How :meth:`price` will work for n samples in d dimensions, decided without
+        allocating: ``{"candidates", "unit", ...}`` (the per-call work reported to
+        ``progress``). Raises PricingTooLarge (a MemoryError, with the sizes) when the
+        enumeration pricing cannot fit ``max_bytes`` or exceeds ``max_candidates``."""
+        if self.reg == "l1" or d == 1:
+            from .pricing_l1 import plan
+            return plan(self, n, d, exact, max_bytes=max_bytes, max_candidates=max_candidates)
+        if d == 2:
+            return {"candidates": n if self.bias else 1, "unit": "anchors"}
+        from .pricing_sampled import work_units
+        return {"candidates": work_units(self, samples), "unit": "directions"}
+
+    def price(self, X, r, *, samples: int = 2000, seed: int = 0, max_bytes=None,
+              max_candidates=None, progress=None) -> Pricing:
         """Pricing oracle S(r) = sup over all unit neurons θ of |rᵀφ(X; θ)| (THEORY §2.5).
+
+        ``max_bytes`` (default 256 MiB) bounds the oracle's working memory, and
+        ``max_candidates`` (default 10⁹) the ℓ1 enumeration; beyond them it refuses
+        before allocating (PricingTooLarge, a MemoryError). ``progress(done, total,
+        unit)`` is called as the work advances (see :meth:`pricing_plan`); it may raise
+        to abandon the call.
 
         Exact when ``r`` is exact (X converted exactly); floats otherwise. ℓ1 (any d)
         and d = 1: the maximum over the finite dictionary (kind "exact"; ``sup_exact``).
@@ -524,12 +590,14 @@ class TwoLayerFamily(Family):
                              f"sum(r) = {sum(r_arr, Fraction(0))}; the supremum is infinite")
         if self.reg == "l1" or d == 1:
             from .pricing_l1 import price_dictionary
-            return price_dictionary(self, X, r_arr, exact)
+            return price_dictionary(self, X, r_arr, exact, max_bytes=max_bytes,
+                                    max_candidates=max_candidates, progress=progress)
         if d == 2:
             from .pricing_2d import price_l2_2d
-            return price_l2_2d(self, X, r_arr, exact)
+            return price_l2_2d(self, X, r_arr, exact, progress=progress)
         from .pricing_sampled import price_sampled
-        return price_sampled(self, X, r_arr, exact, samples=samples, seed=seed)
+        return price_sampled(self, X, r_arr, exact, samples=samples, seed=seed,
+                             max_bytes=max_bytes, progress=progress)
 
     # ------------------------------------------------------------------ weights
 
@@ -640,13 +708,13 @@ def _ones_row(m, dim, exact):
     return np.ones((m, dim))
 
 
-def _floatify(a):
-    if a.dtype != object:
-        return a
-    try:
-        return a.astype(np.float64)
-    except OverflowError:  # pragma: no cover
-        return np.array([float(v) for v in a.flat]).reshape(a.shape)
+def _log2_shift(col, den, nsq=None) -> int:
+    """t with max|col|/den/√nsq · 2**t within a factor 4 of 1 (from bit lengths)."""
+    top = max(abs(int(v)).bit_length() for v in col)
+    t = int(den).bit_length() - top
+    if nsq is not None:
+        t += int(nsq).bit_length() // 2
+    return t
 
 
 def _equal_cols(cols, den, nsq, j, k) -> bool:

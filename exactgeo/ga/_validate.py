@@ -13,6 +13,9 @@ import numpy as np
 
 from ..numbers import as_array, as_exact_array, as_float_array
 
+#: default ``max_bytes`` of the GA size guards (2 GiB, as families' ``dictionary``)
+MAX_BYTES = 2 ** 31
+
 
 def _is_neutral(a) -> bool:
     if isinstance(a, (bool, np.bool_)):
@@ -127,3 +130,22 @@ def rescale_hyperplane(w, b, exact: bool, name: str = "w"):
         b = b / s
         norm2 = (w * w).sum(axis=-1)
     return w, b, norm2
+
+
+def _gib(n) -> str:
+    return f"{n / 2 ** 30:.3g} GiB"
+
+
+def refuse_large(name: str, what: str, need: int, max_bytes: int, hint: str):
+    """Raise MemoryError (before anything is allocated) if the estimate ``need`` bytes
+    exceeds ``max_bytes``; the message is ``"{name}: {what} …{hint}"``.
+
+    >>> refuse_large("V", "C(4, 2) = 6 coordinates", 48, 2 ** 31, "")
+    >>> refuse_large("V", "C(40, 20) = 137846528820 coordinates", 10 ** 12, 2 ** 31,
+    ...              "Use a smaller k.")
+    Traceback (most recent call last):
+    MemoryError: V: C(40, 20) = 137846528820 coordinates; this needs about 1.00e+12 bytes ...
+    """
+    if need > max_bytes:
+        raise MemoryError(f"{name}: {what}; this needs about {need:.2e} bytes ({_gib(need)}), "
+                          f"more than max_bytes={max_bytes} ({_gib(max_bytes)}). {hint}")

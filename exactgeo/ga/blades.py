@@ -15,23 +15,45 @@ from math import comb
 import numpy as np
 
 from ._codegen import UNROLL_D as _UNROLL_D
-from ._validate import as_vectors, finite_or_raise, flat_batch
+from ._validate import MAX_BYTES, as_vectors, finite_or_raise, flat_batch, refuse_large
+
+# Estimated bytes (tracemalloc, CPython 3.11, 64-bit) for the size guards: one index
+# tuple of a grade-k blade is _blade_bytes(k); one entry of the cached recursion tables
+# _TABLE_BYTES; one term of a recursion step per matrix (exact / numpy float path)
+# _EXACT_TERM_BYTES / _FLOAT_TERM_BYTES; one exact output coordinate _EXACT_BYTES.
+_TABLE_BYTES = 70
+_EXACT_TERM_BYTES = 240
+_FLOAT_TERM_BYTES = 40
+_EXACT_BYTES = 120
+
+
+def _blade_bytes(k: int) -> int:
+    return 48 + 8 * k
 
 
 @lru_cache(maxsize=None)
-def blade_indices(d: int, k: int) -> tuple[tuple[int, ...], ...]:
+def _blades(d: int, k: int) -> tuple[tuple[int, ...], ...]:
+    return tuple(combinations(range(d), k))
+
+
+def blade_indices(d: int, k: int, *, max_bytes: int = MAX_BYTES):
     """Grade-k basis blades of Cl(d) as 0-based index tuples, in clifford's order.
+
+    The C(d, k) tuples are refused (MemoryError) if they need more than ``max_bytes``.
 
     >>> blade_indices(3, 2)
     ((0, 1), (0, 2), (1, 2))
     """
-    return tuple(combinations(range(d), k))
+    m = comb(d, k) if 0 <= k <= d else 0
+    refuse_large("k", f"there are C({d}, {k}) = {m} grade-{k} blades in R^{d}",
+                 m * _blade_bytes(k), max_bytes, "Use a smaller k or d.")
+    return _blades(d, k)
 
 
 @lru_cache(maxsize=None)
 def blade_position(d: int, k: int) -> dict:
     """Map index tuple → position in ``blade_indices(d, k)``."""
-    return {S: m for m, S in enumerate(blade_indices(d, k))}
+    return {S: m for m, S in enumerate(_blades(d, k))}
 
 
 @lru_cache(maxsize=None)
@@ -47,7 +69,7 @@ def exterior_tables(d: int, k: int):
     for j in range(1, k):
         pos = blade_position(d, j)
         start.append(len(src))
-        targets = blade_indices(d, j + 1)
+        targets = _blades(d, j + 1)
         count.append(len(targets))
         width.append(j + 1)
         for T in targets:
@@ -99,6 +121,50 @@ def _float_cost(d: int, k: int):
 NUMPY_MAX = 4096
 
 
+def _float_route(d: int, k: int, batch: int, backend: str = "auto") -> str:
+    """Float kernel for grade k in R^d: "numpy", "unrolled", "pairs" (k = 2, wedge
+    only), "tables" (recursion) or "minors" (LU per blade)."""
+    if backend == "auto":
+        backend = "numpy" if batch * comb(d, k) <= NUMPY_MAX else "numba"
+    if backend == "numpy" or k <= 1:
+        return "numpy"
+    if d <= _UNROLL_D:
+        return "unrolled"
+    if k == 2:
+        return "pairs"
+    rec, lu = _float_cost(d, k)
+    return "tables" if rec <= 4 * lu else "minors"
+
+
+def exterior_bytes(d: int, k: int, batch: int, exact: bool) -> int:
+    """Estimated peak bytes of the grade-k Plücker coordinates of ``batch`` matrices
+    (k, d): output, index tables and working arrays of the route that ``wedge`` takes.
+
+    >>> exterior_bytes(3, 2, 10 ** 4, exact=False)     # unrolled kernel: the output only
+    240000
+    >>> exterior_bytes(40, 20, 1, exact=False) > 10 ** 14
+    True
+    """
+    m = comb(d, k)
+    if k <= 1:
+        return batch * m * (_EXACT_BYTES if exact else 8)
+    steps = [comb(d, j) * j for j in range(2, k + 1)]
+    tables = sum(steps) * _TABLE_BYTES
+    if exact:
+        return tables + batch * (max(steps) * _EXACT_TERM_BYTES + m * _EXACT_BYTES)
+    out = batch * m * 8
+    route = _float_route(d, k, batch)
+    if route == "numpy":
+        return tables + batch * max(steps) * _FLOAT_TERM_BYTES + out
+    if route == "unrolled":
+        return out
+    if route == "pairs":
+        return out + m * (_blade_bytes(2) + 16)
+    if route == "tables":
+        return out + tables
+    return out + m * (_blade_bytes(k) + 16 * k)
+
+
 def float_exterior(V, perm=None, signs=None, backend: str = "auto",
                    checked: bool = True, name: str = "V") -> np.ndarray:
     """Float Plücker coordinates of V (..., k, d); with ``perm``/``signs`` the output is
@@ -114,12 +180,10 @@ def float_exterior(V, perm=None, signs=None, backend: str = "auto",
     B = flat.shape[0]
     m = comb(d, k)
     cross_layout = perm is not None
-    if backend == "auto":
-        backend = "numpy" if B * m <= NUMPY_MAX else "numba"
-    unrolled = backend == "numba" and 2 <= k and d <= _UNROLL_D
-    if not checked and not unrolled:
+    route = _float_route(d, k, B, backend)
+    if not checked and route != "unrolled":
         finite_or_raise(flat, name)
-    if backend == "numpy" or k <= 1:
+    if route == "numpy":
         out = exact_exterior(flat).astype(np.float64) if k else np.ones((B, 1))
         if cross_layout:
             res = np.empty_like(out)
@@ -127,7 +191,7 @@ def float_exterior(V, perm=None, signs=None, backend: str = "auto",
             out = res
         return out.reshape(lead + (m,))
     out = np.empty((B, m))
-    if d <= _UNROLL_D:
+    if route == "unrolled":
         from . import _unrolled as U
         if cross_layout and k == d - 1:
             total = getattr(U, f"cross_d{d}")(flat, out)
@@ -148,7 +212,7 @@ def float_exterior(V, perm=None, signs=None, backend: str = "auto",
         signs = np.ones(m)
     perm = np.asarray(perm, dtype=np.int64)
     signs = np.asarray(signs, dtype=np.float64)
-    if k == 2 and not cross_layout:
+    if route == "pairs" and not cross_layout:
         I, J = _pair_tables(d)
         K.wedge2_kernel(flat, I, J, out)
         return out.reshape(lead + (m,))
@@ -157,7 +221,7 @@ def float_exterior(V, perm=None, signs=None, backend: str = "auto",
         src, col, sgn, start, count, width = exterior_tables(d, k)
         K.exterior_kernel(flat, src, col, sgn, start, count, width, signs, perm, out)
     else:
-        combos = np.asarray(blade_indices(d, k), dtype=np.int64).reshape(m, k)
+        combos = np.asarray(_blades(d, k), dtype=np.int64).reshape(m, k)
         inv = np.empty(m, dtype=np.int64)
         inv[perm] = np.arange(m)
         # minors_kernel writes position q from combos[inv[q]] (so q = perm[m])
@@ -167,17 +231,41 @@ def float_exterior(V, perm=None, signs=None, backend: str = "auto",
 
 @lru_cache(maxsize=None)
 def _pair_tables(d: int):
-    pairs = blade_indices(d, 2)
+    pairs = _blades(d, 2)
     return (np.asarray([p[0] for p in pairs], dtype=np.int64),
             np.asarray([p[1] for p in pairs], dtype=np.int64))
 
 
-def wedge(V):
+def _wedge_hint(d: int, k: int) -> str:
+    if k == d - 1:
+        return (f"For k = d-1 use cross(V) (d = {d} cofactors, O(d^3)): "
+                "wedge(V) = (-1)^(d-1)·hodge_dual(cross(V), d, 1); or pass a larger max_bytes.")
+    if k == d:
+        return "For k = d use volume(V) = det V, the only coordinate; or pass a larger max_bytes."
+    return ("Use fewer vectors (a smaller k; for k = d-1 cross(V) takes O(d^3)) or a "
+            "lower dimension d, or pass a larger max_bytes.")
+
+
+def _guard_wedge(shape, exact: bool, max_bytes: int):
+    k, d = shape[-2:]
+    B = math.prod(shape[:-2])
+    need = exterior_bytes(d, k, B, exact)
+    if need <= max_bytes:       # the common case: skip building the message
+        return
+    m = comb(d, k)
+    each = " per matrix" if len(shape) > 2 else ""
+    what = (f"the wedge of k={k} vectors in R^{d} has C({d}, {k}) = {m} Plücker "
+            f"coordinate{'s' if m != 1 else ''}{each}, plus index tables and working arrays")
+    refuse_large("V", what, need, max_bytes, _wedge_hint(d, k))
+
+
+def wedge(V, *, max_bytes: int = MAX_BYTES):
     """Plücker coordinates of v_1∧…∧v_k for the rows of V.
 
     Shape (..., k, d) → (..., C(d, k)); coordinate m is the k×k minor on the
     columns ``blade_indices(d, k)[m]``, the coefficient of that clifford blade.
-    Exact in → exact out; float in → float64 (numba kernel).
+    Exact in → exact out; float in → float64 (numba kernel). Refused with MemoryError,
+    before allocating, when the estimate (:func:`exterior_bytes`) exceeds ``max_bytes``.
 
     >>> from fractions import Fraction as F
     >>> wedge([[F(1), F(0), F(0)], [F(0), F(1), F(2)]]).tolist()
@@ -190,4 +278,5 @@ def wedge(V):
     if k > d:
         raise ValueError(f"V: cannot wedge k={k} vectors in R^{d}; expected k <= d "
                          f"(shape (..., k, d), got {V.shape})")
+    _guard_wedge(V.shape, exact, max_bytes)
     return exact_exterior(V) if exact else float_exterior(V, checked=False)

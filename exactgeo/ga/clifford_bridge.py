@@ -15,7 +15,12 @@ from math import comb
 
 import numpy as np
 
+from ._validate import MAX_BYTES, refuse_large
 from ..numbers import as_array
+
+# clifford.Cl(d) builds multiplication tables of about 8·4^d bytes (measured with
+# clifford 1.5: d = 12 → 0.13 GB, 13 → 0.5 GB, 14 → 2.1 GB and 7.5 s)
+_CL_BYTES = 8
 
 
 @lru_cache(maxsize=None)
@@ -29,10 +34,10 @@ def clifford_layout(d: int):
 @lru_cache(maxsize=None)
 def grade_slots(d: int, k: int) -> np.ndarray:
     """Positions in a Cl(d) ``.value`` of the grade-k blades, in ``blade_indices`` order."""
-    from .blades import blade_indices
+    from .blades import _blades
     layout = clifford_layout(d)
     pos = {tuple(i - 1 for i in t): n for n, t in enumerate(layout.bladeTupList)}
-    return np.asarray([pos[S] for S in blade_indices(d, k)], dtype=np.int64)
+    return np.asarray([pos[S] for S in _blades(d, k)], dtype=np.int64)
 
 
 def _check_dk(d, k):
@@ -42,9 +47,19 @@ def _check_dk(d, k):
         raise ValueError(f"grade: expected an int with 0 <= grade <= d={d}, got {k!r}")
 
 
-def to_clifford(coords, d: int, grade: int):
+def _guard_cl(d: int, batch: int, max_bytes: int):
+    need = _CL_BYTES * 4 ** d + batch * 8 * 2 ** d
+    refuse_large("d", f"clifford's Cl({d}) has 2^{d} = {2 ** d} blades and multiplication "
+                 f"tables of about 8·4^{d} bytes", need, max_bytes,
+                 "Use exactgeo's wedge / cross / hodge_dual, which do not build Cl(d), "
+                 "or pass a larger max_bytes.")
+
+
+def to_clifford(coords, d: int, grade: int, *, max_bytes: int = MAX_BYTES):
     """Grade-k Plücker coordinates (..., C(d, k)) → clifford MultiVector (no batch
     axes) or ``clifford.MVArray`` of the batch shape. Exact values become floats.
+    Refused with MemoryError, before building Cl(d), if Cl(d) and the multivectors
+    would need more than ``max_bytes``.
 
     >>> mv = to_clifford([1., 2., 3.], 3, 2)
     >>> from_clifford(mv, 2).tolist()
@@ -56,6 +71,7 @@ def to_clifford(coords, d: int, grade: int):
     if arr.ndim < 1 or arr.shape[-1] != m:
         raise ValueError(f"coords: expected grade-{grade} coordinates of shape (..., {m}) "
                          f"for d={d}, got shape {arr.shape}")
+    _guard_cl(d, int(np.prod(arr.shape[:-1], dtype=np.int64)), max_bytes)
     arr = arr.astype(np.float64)
     layout = clifford_layout(d)
     slots = grade_slots(d, grade)

@@ -23,8 +23,13 @@ from math import comb
 
 import numpy as np
 
-from .blades import blade_indices, blade_position
+from .blades import _blades, blade_position
+from ._validate import MAX_BYTES, refuse_large
 from ..numbers import as_array
+
+# estimated bytes per blade of hodge_layout's cached tables (index tuples of both
+# grades, the position dict, perm/signs; tracemalloc, CPython 3.11): 150 + 8·d
+_LAYOUT_BYTES = 150
 
 
 def _perm_sign(seq) -> int:
@@ -47,7 +52,7 @@ def hodge_layout(d: int, k: int):
     """
     pos = blade_position(d, d - k)
     perm, signs = [], []
-    for S in blade_indices(d, k):
+    for S in _blades(d, k):
         Sc = tuple(i for i in range(d) if i not in S)
         perm.append(pos[Sc])
         signs.append(_perm_sign(S + Sc))
@@ -72,10 +77,23 @@ def clifford_sign(d: int, k: int, op: str) -> int:
                      f"got {op!r}")
 
 
-def hodge_dual(A, d: int, k: int):
+def _guard_layout(d: int, k: int, max_bytes: int):
+    # only the tables: the output has the size of A, which the caller already holds
+    m = comb(d, k)
+    need = m * (_LAYOUT_BYTES + 8 * d)
+    if need <= max_bytes:
+        return
+    refuse_large("A", f"the Hodge dual of grade {k} in R^{d} permutes C({d}, {k}) = {m} "
+                 "blades", need, max_bytes,
+                 "For grade d-1 coordinates of d-1 vectors V use cross(V) directly (O(d^3)); "
+                 "otherwise use a lower grade or dimension, or pass a larger max_bytes.")
+
+
+def hodge_dual(A, d: int, k: int, *, max_bytes: int = MAX_BYTES):
     """Hodge dual ⋆A of grade-k Plücker coordinates A, shape (..., C(d, k)) →
     (..., C(d, d−k)). Exact in → exact out (a signed permutation, no arithmetic
-    beyond negation); float in → float64.
+    beyond negation); float in → float64. Refused with MemoryError, before the
+    blade tables are built, if they would exceed ``max_bytes``.
 
     >>> from fractions import Fraction as F
     >>> hodge_dual([F(1), F(2), F(3)], 3, 2).tolist()      # e12 + 2e13 + 3e23
@@ -92,6 +110,7 @@ def hodge_dual(A, d: int, k: int):
     if arr.ndim < 1 or arr.shape[-1] != m:
         raise ValueError(f"A: expected grade-{k} Plücker coordinates of shape (..., {m}) "
                          f"for d={d}, got shape {arr.shape}")
+    _guard_layout(d, k, max_bytes)
     perm, signs = hodge_layout(d, k)
     out = np.empty(arr.shape[:-1] + (comb(d, d - k),), dtype=arr.dtype)
     for i, (p, s) in enumerate(zip(perm, signs)):

@@ -54,7 +54,8 @@ def active_set_solve(G, bvec, beta, z, *, max_iter=10_000, viol_tol=1e-11, dep_t
     """Minimise ½zᵀGz − bᵀz + β‖z‖₁ (G = AᵀA, b = Aᵀy of a working set) from z.
 
     G (m, m), bvec (m,), z (m,) start (its support must be independent; it is purified
-    otherwise). Returns (z, iterations).
+    otherwise). Returns (z, iterations). Its step threshold 1e-13·(max|z| + 1) is absolute
+    near z = 0, so it expects z of order 1, i.e. data normalised as ``solve_lasso`` does.
     """
     m = G.shape[0]
     z = np.array(z, dtype=float)

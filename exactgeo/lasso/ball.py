@@ -218,3 +218,756 @@ def certify_ball(A, Af, y, beta, zt, sol, norm_sq, intercept, tau, max_rounds, m
         objective=float(getattr(sol, "objective", math.nan)), max_violation=best[0],
         argmax_violation=best[1], rounds=max_rounds, message=f"not certified: {msg}",
         precision=prec, seconds=time.perf_counter() - t0)
+
+
+# ----------------------------------------------- exact ℓ2 KKT points over Q(√q_1, …)
+#
+# The KKT point on a basis F with columns a_k/√q_k is linear in the square roots
+# (THEORY §5 step 8): with Â = [a_F, 𝟙], G = ÂᵀÂ and φ = D̂θ (D̂ = diag(1/√q_k, 1)),
+# the KKT equations MᵀMθ = Mᵀy − (βs, 0) read Gφ = Âᵀy − β(s_k√q_k, 0), so
+# φ = G⁻¹Âᵀy − βG⁻¹(s∘√q, 0) and r = y − Âφ are rational vectors plus rational
+# multiples of the √q_k. Every quantity of the 2-D sector walk is then of degree ≤ 2 in
+# the square roots, an element of the field Q(√q_1, …, √q_k) written in a *canonical*
+# basis: square roots of products of a pairwise-coprime, non-square integer base
+# b_1, …, b_m. Those 2^m square roots are linearly independent over Q (Besicovitch:
+# no product of a non-empty subset of pairwise-coprime non-squares is a square), so an
+# element is zero iff all its rational coordinates are, and the sign of a non-zero
+# element is found by ball arithmetic at increasing precision. Exact, and fast.
+
+def _coprime_base(nums):
+    """Pairwise-coprime integers > 1 such that every n in ``nums`` is a product of powers
+    of them (gcd refinement, no factorisation).
+
+    >>> _coprime_base([12, 18, 5])
+    [2, 3, 5]
+    """
+    base, stack = [], [int(n) for n in nums if int(n) > 1]
+    while stack:
+        n = stack.pop()
+        if n == 1:
+            continue
+        for i, b in enumerate(base):
+            g = math.gcd(n, b)
+            if g > 1:
+                base[i] = base[-1]
+                base.pop()
+                stack += [g, b // g, n // g]
+                break
+        else:
+            base.append(n)
+    return sorted(set(base))
+
+
+class RadicalBasis:
+    """The canonical basis {√(Π_{j∈S} b_j)} of Q(√q_1, …, √q_k) (q_k positive rationals);
+    a radical is a bit mask S over the non-square part of a coprime base.
+
+    >>> B = RadicalBasis([Fraction(8), Fraction(1, 2), Fraction(9, 4)])
+    >>> B.sqrt(Fraction(8)), B.sqrt(Fraction(1, 2)), B.sqrt(Fraction(9, 4))
+    (Quad(2√2), Quad(1/2√2), Quad(3/2))
+    >>> (B.sqrt(Fraction(8)) * B.sqrt(Fraction(1, 2))).is_rational()
+    True
+    """
+
+    def __init__(self, qs):
+        ints = []
+        for q in qs:
+            q = Fraction(q)
+            if q <= 0:
+                raise ValueError(f"RadicalBasis: expected positive rationals, got {q}")
+            ints.append(q.numerator * q.denominator)
+        full = _coprime_base(ints)
+        self.full = full
+        self.base = [b for b in full if math.isqrt(b) ** 2 != b]     # bit j ↔ base[j]
+        self._bit = {b: j for j, b in enumerate(self.base)}
+        self._prod = {0: 1}
+        self._arb = {}
+
+    def prod(self, mask: int) -> int:
+        """Π_{j∈mask} b_j."""
+        p = self._prod.get(mask)
+        if p is None:
+            p = 1
+            for j, b in enumerate(self.base):
+                if mask >> j & 1:
+                    p *= b
+            self._prod[mask] = p
+        return p
+
+    def sqrt(self, q) -> "Quad":
+        """√q for a positive rational q whose numerator·denominator factors over the base."""
+        q = Fraction(q)
+        N, coef, mask = q.numerator * q.denominator, Fraction(1, q.denominator), 0
+        for b in self.full:
+            e = 0
+            while N % b == 0:
+                N //= b
+                e += 1
+            if not e:
+                continue
+            j = self._bit.get(b)
+            if j is None:                   # a perfect square
+                coef *= math.isqrt(b) ** e
+            else:
+                coef *= b ** (e // 2)
+                if e % 2:
+                    mask |= 1 << j
+        if N != 1:
+            raise ArithmeticError(f"RadicalBasis: {q} does not factor over the base")
+        return Quad(self, {mask: coef})
+
+    def sqrt_arb(self, mask: int):
+        """√(Π_{j∈mask} b_j) as an arb ball at the current precision."""
+        import flint
+        key = (mask, flint.ctx.prec)
+        v = self._arb.get(key)
+        if v is None:
+            v = flint.arb(self.prod(mask)).sqrt()
+            self._arb[key] = v
+        return v
+
+
+class Quad:
+    """An element Σ_S c_S √(Π_{j∈S} b_j) of Q(√q_1, …) (rational c_S; exact arithmetic).
+
+    >>> B = RadicalBasis([2, 3])
+    >>> x = B.sqrt(2) + B.sqrt(3)
+    >>> x * x - 5, (x * x - 5).sign(), (B.sqrt(2) * B.sqrt(2) - 2).sign()
+    (Quad(2√6), 1, 0)
+    """
+    __slots__ = ("B", "c")
+
+    def __init__(self, B, c=None):
+        self.B = B
+        self.c = {m: v for m, v in (c or {}).items() if v}
+
+    def _coerce(self, o):
+        if isinstance(o, Quad):
+            return o
+        return Quad(self.B, {0: Fraction(o)})
+
+    def __add__(self, o):
+        o = self._coerce(o)
+        c = dict(self.c)
+        for m, v in o.c.items():
+            c[m] = c.get(m, 0) + v
+        return Quad(self.B, c)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return Quad(self.B, {m: -v for m, v in self.c.items()})
+
+    def __sub__(self, o):
+        return self + (-self._coerce(o))
+
+    def __rsub__(self, o):
+        return self._coerce(o) - self
+
+    def __mul__(self, o):
+        if not isinstance(o, Quad):
+            o = Fraction(o)
+            return Quad(self.B, {m: v * o for m, v in self.c.items()})
+        c = {}
+        for m1, v1 in self.c.items():
+            for m2, v2 in o.c.items():
+                m = m1 ^ m2
+                c[m] = c.get(m, 0) + v1 * v2 * self.B.prod(m1 & m2)
+        return Quad(self.B, c)
+
+    __rmul__ = __mul__
+
+    def is_zero(self) -> bool:
+        return not self.c
+
+    def is_rational(self) -> bool:
+        return all(m == 0 for m in self.c)
+
+    def rational(self) -> Fraction:
+        return self.c.get(0, Fraction(0))
+
+    def arb(self):
+        """An arb ball enclosing the value at the current flint precision."""
+        import flint
+        acc = flint.arb(0)
+        for m, v in self.c.items():
+            acc += flint.arb(_fmpq(Fraction(v))) * self.B.sqrt_arb(m)
+        return acc
+
+    def sign(self, max_prec: int = 1 << 16) -> int:
+        """Exact sign: 0 iff every coordinate is 0 (linear independence), else found
+        by ball arithmetic at doubling precision (it terminates: the value is ≠ 0)."""
+        if not self.c:
+            return 0
+        if self.is_rational():
+            return 1 if self.c[0] > 0 else -1
+        import flint
+        old = flint.ctx.prec
+        prec = max(old, 64)
+        try:
+            while prec <= max_prec:
+                flint.ctx.prec = prec
+                v = self.arb()
+                if v > 0:
+                    return 1
+                if v < 0:
+                    return -1
+                prec *= 2
+        finally:
+            flint.ctx.prec = old
+        raise ArithmeticError("Quad.sign: no sign at the maximal precision")  # pragma: no cover
+
+    def __float__(self):
+        import flint
+        old = flint.ctx.prec
+        try:
+            flint.ctx.prec = 128
+            return float(self.arb().mid())
+        finally:
+            flint.ctx.prec = old
+
+    def sympy(self):
+        import sympy as sp
+        return sp.Add(*[sp.Rational(v.numerator, v.denominator) *
+                        sp.sqrt(sp.Integer(self.B.prod(m))) for m, v in sorted(self.c.items())])
+
+    def __repr__(self):
+        if not self.c:
+            return "Quad(0)"
+        parts = [(str(v) if m == 0 else f"{v}√{self.B.prod(m)}")
+                 for m, v in sorted(self.c.items())]
+        return "Quad(" + " + ".join(parts) + ")"
+
+
+def quad_dot(u, v):
+    """Σ_i u_i v_i for vectors of :class:`Quad` over one basis (a rational matrix
+    product per pair of radicals, by python-flint)."""
+    import flint
+    if not len(u):
+        return Fraction(0)
+    B = u[0].B
+    mu = sorted({m for q in u for m in q.c})
+    mv = sorted({m for q in v for m in q.c})
+    if not mu or not mv:
+        return Quad(B)
+    n = len(u)
+    U = flint.fmpq_mat(n, len(mu), [_fmpq(Fraction(q.c.get(m, 0))) for q in u for m in mu])
+    V = flint.fmpq_mat(n, len(mv), [_fmpq(Fraction(q.c.get(m, 0))) for q in v for m in mv])
+    W = U.transpose() * V
+    c = {}
+    for a, ma in enumerate(mu):
+        for b_, mb in enumerate(mv):
+            w = W[a, b_]
+            if w != 0:
+                m = ma ^ mb
+                c[m] = c.get(m, 0) + Fraction(int(w.p), int(w.q)) * B.prod(ma & mb)
+    return Quad(B, c)
+
+
+def kkt_exact(A, y, beta, norm_sq, F, s, intercept):
+    """The exact KKT point on the basis F (signs s) of the Lasso with columns a_k/√q_k:
+    (basis, θ_F, ξ, r) with θ, ξ, r lists of :class:`Quad` (ξ = 0 without intercept).
+    ``norm_sq`` None means q_k = 1. Raises ZeroDivisionError if [A_F, 𝟙] is singular.
+
+    >>> from fractions import Fraction as F
+    >>> A = np.array([[F(1), F(1)], [F(0), F(1)]], dtype=object)   # e1, (1,1)/√2
+    >>> B, th, xi, r = kkt_exact(A, [F(1), F(1)], F(1, 10), [F(1), F(2)], [1], [1], False)
+    >>> th[0], r                                                   # √2 − 1/10, r = β/√2 𝟙
+    (Quad(-1/10 + 1√2), [Quad(1/20√2), Quad(1/20√2)])
+    """
+    import flint
+    n = A.shape[0]
+    qs = [Fraction(norm_sq[k]) if norm_sq is not None else Fraction(1) for k in F]
+    B = RadicalBasis(qs)
+    cols = [[Fraction(A[i, k]) for i in range(n)] for k in F]
+    if intercept:
+        cols.append([Fraction(1)] * n)
+    m = len(cols)
+    Y = [Fraction(v) for v in y]
+    b = Fraction(beta)
+    roots = [B.sqrt(q) for q in qs]
+    if m == 0:
+        return B, [], Quad(B), [Quad(B, {0: v}) for v in Y]
+    Ah = flint.fmpq_mat(n, m, [_fmpq(cols[j][i]) for i in range(n) for j in range(m)])
+    Yq = flint.fmpq_mat(n, 1, [_fmpq(v) for v in Y])
+    G = Ah.transpose() * Ah
+    if G.rank() < m:
+        raise ZeroDivisionError("kkt_exact: the basis columns are linearly dependent")
+    Ginv = G.inv()
+    H = Ah * Ginv                                     # r = y − Âφ, φ = G⁻¹(Âᵀy − βv)
+    phi_rat = Ginv * (Ah.transpose() * Yq)
+    r_rat = Yq - Ah * phi_rat
+
+    def fr(x):
+        return Fraction(int(x.p), int(x.q))
+
+    # v_l = s_l √q_l = s_l c_l √(mask_l), one radical per basis column
+    rad = []
+    for l in range(len(F)):
+        (mask, c), = roots[l].c.items()
+        rad.append((mask, b * int(s[l]) * c))
+    phi = []
+    for j_ in range(m):
+        c = {0: fr(phi_rat[j_, 0])}
+        for l, (mask, w) in enumerate(rad):
+            g = fr(Ginv[j_, l])
+            if g:
+                c[mask] = c.get(mask, 0) - g * w
+        phi.append(Quad(B, c))
+    r = []
+    for i in range(n):
+        c = {0: fr(r_rat[i, 0])}
+        for l, (mask, w) in enumerate(rad):
+            h = fr(H[i, l])
+            if h:
+                c[mask] = c.get(mask, 0) + h * w
+        r.append(Quad(B, c))
+    theta = [roots[j_] * phi[j_] for j_ in range(len(F))]
+    xi = phi[-1] if intercept else Quad(B)
+    return B, theta, xi, r
+
+
+def ball_dot(phi, r, norm_sq=None, r_radius: float = 0.0):
+    """rᵀφ/√norm_sq as an arb ball (current precision): φ exact (Fractions), r a vector of
+    arb balls, exact rationals or floats (taken as exact binary rationals), or
+    :class:`Quad`; ``r_radius`` ≥ ‖r − r_given‖₂ widens the ball by r_radius·‖φ‖₂."""
+    import flint
+    acc = flint.arb(0)
+    for p, v in zip(phi, r):
+        p = Fraction(p)
+        if not p:
+            continue
+        if isinstance(v, Quad):
+            v = v.arb()
+        elif not isinstance(v, flint.arb):
+            v = flint.arb(_fmpq(Fraction(v)))
+        acc += flint.arb(_fmpq(p)) * v
+    if r_radius:
+        nrm = flint.arb(_fmpq(sum((Fraction(p) ** 2 for p in phi), Fraction(0)))).sqrt()
+        acc += flint.arb(0, (flint.arb(_fmpq(Fraction(r_radius))) * nrm).upper() * 1.0001 + 1e-300)
+    if norm_sq is not None:
+        acc = acc / flint.arb(_fmpq(Fraction(norm_sq))).sqrt()
+    return acc
+
+
+def plane_chambers(P):
+    """Exact angular chambers of the lines {u : p_iᵀu = 0} for rational points ``P`` (n, 2)
+    (THEORY §2.5): (rays, ray_points, chambers) with the distinct rays ±×(p_i) sorted
+    counter-clockwise, the point indices on each ray, and per chamber k (between rays k
+    and k+1) the tuple (a, b, half_plane, pattern), pattern_i = sign(p_iᵀu_C) at an
+    interior point u_C.
+
+    >>> rays, pts, ch = plane_chambers([(1, 0), (0, 1)])
+    >>> [tuple(map(int, v)) for v in rays], pts, [c[3] for c in ch]
+    ([(1, 0), (0, 1), (-1, 0), (0, -1)], [[1], [0], [1], [0]], [[1, 1], [-1, 1], [-1, -1], [1, -1]])
+    """
+    import functools
+    pts = [(Fraction(p[0]), Fraction(p[1])) for p in P]
+    rays = []
+    for i, (x0, x1) in enumerate(pts):
+        if x0 or x1:
+            rays += [((-x1, x0), i), ((x1, -x0), i)]
+    if not rays:
+        return [], [], []
+
+    def half(v):
+        return 0 if (v[1] > 0 or (v[1] == 0 and v[0] > 0)) else 1
+
+    def cmp(a, b):
+        ha, hb = half(a[0]), half(b[0])
+        if ha != hb:
+            return ha - hb
+        cr = a[0][0] * b[0][1] - a[0][1] * b[0][0]
+        return -1 if cr > 0 else (1 if cr < 0 else 0)
+
+    # float angles first, checked exactly pairwise; the exact comparison sort if needed
+    rays.sort(key=lambda e: math.atan2(float(e[0][1]), float(e[0][0])) % (2 * math.pi))
+    if any(cmp(e1, e2) > 0 for e1, e2 in zip(rays, rays[1:])):
+        rays.sort(key=functools.cmp_to_key(cmp))
+    uniq, on = [], []
+    for v, i in rays:
+        if uniq and cmp((uniq[-1], 0), (v, 0)) == 0:
+            on[-1].append(i)
+        else:
+            uniq.append(v)
+            on.append([i])
+    m = len(uniq)
+    on = [sorted(set(o)) for o in on]
+    chambers = []
+    pattern = None
+    for k in range(m):
+        a, b = uniq[k], uniq[(k + 1) % m]
+        half_plane = m == 1 or a[0] * b[1] - a[1] * b[0] == 0
+        if pattern is None:
+            uc = (-a[1], a[0]) if half_plane else (a[0] + b[0], a[1] + b[1])
+            pattern = []
+            for x0, x1 in pts:
+                t = x0 * uc[0] + x1 * uc[1]
+                pattern.append(1 if t > 0 else (-1 if t < 0 else 0))
+        else:
+            # crossing ray k counter-clockwise flips exactly the points orthogonal to it
+            pattern = list(pattern)
+            for i in on[k]:
+                pattern[i] = -pattern[i]
+        chambers.append((a, b, half_plane, pattern))
+    return uniq, on, chambers
+
+
+class PlaneDecision:
+    """Outcome of :func:`l2_2d_decide`: ``status`` "violation" | "ok" | "undecided";
+    ``atom`` the verified witness and ``value`` its ball |rᵀφ| (violation); ``equal``
+    whether some sector maximum equals β exactly (then S = β); ``sup`` a float estimate
+    of S; counts of sectors and how each was decided; ``message``."""
+
+    def __init__(self, status, sup, *, atom=None, value=None, equal=False, message="",
+                 counts=None):
+        self.status, self.sup, self.atom, self.value = status, sup, atom, value
+        self.equal, self.message, self.counts = equal, message, counts or {}
+
+    def __repr__(self):
+        return f"PlaneDecision({self.status!r}, sup={self.sup!r}, {self.message!r})"
+
+
+def _column_equal(f, qf, a, qa) -> bool:
+    """f/√qf = ±a/√qa exactly (f, a rational vectors, qf, qa positive rationals)."""
+    sign = 0
+    for x, w in zip(f, a):
+        if x * x * qa != w * w * qf:
+            return False
+        if x:
+            sg = 1 if (x > 0) == (w > 0) else -1
+            if sign == 0:
+                sign = sg
+            elif sign != sg:
+                return False
+    return True
+
+
+def _ray_sign(Xq, points, v, j):
+    """±1 such that direction v is sign·×(spanning rows) in the dictionary's order."""
+    if j is None:
+        x0, x1 = Xq[points[0]]
+        cr = (-x1, x0)
+    else:
+        p, q = points[0], points[-1]
+        cr = (Xq[p][1] - Xq[q][1], Xq[q][0] - Xq[p][0])
+    return 1 if cr[0] * v[0] + cr[1] * v[1] > 0 else -1
+
+
+def _arb_fraction(x) -> Fraction:
+    """The midpoint of an arb ball as an exact Fraction."""
+    m, e = x.mid().man_exp()
+    return Fraction(int(m)) * Fraction(2) ** int(e)
+
+
+def _short_directions(u):
+    """Rational approximations of the direction u (Fractions), shortest first: any neuron
+    whose |rᵀφ| exceeds β is a witness, and near an interior maximum the value loses only
+    O(angle²), so a short rational direction usually suffices."""
+    u0, u1 = Fraction(u[0]), Fraction(u[1])
+    scale = max(abs(u0), abs(u1))
+    if not scale:
+        return []
+    u0, u1 = u0 / scale, u1 / scale
+    out = [(u0.limit_denominator(D), u1.limit_denominator(D)) for D in (10 ** 3, 10 ** 6, 10 ** 12)]
+    out.append((u0, u1))
+    return [v for v in out if v[0] or v[1]]
+
+
+def l2_2d_decide(family, X, r, beta, active, *, deadline: float = math.inf,
+                 budget: float = None, precs=(128, 1024)) -> PlaneDecision:
+    """Decide S(r) ≤ β for the 2-D ℓ2 family (relu/abs, with or without bias) and an exact
+    residual r ∈ Q(√q)^n (:class:`Quad`), THEORY §2.5 and §5 step 8.
+
+    Every angular sector (with bias: of every anchor X − 𝟙x_jᵀ) and both signs are first
+    evaluated in ball arithmetic: a sector maximum whose ball lies strictly below β is done;
+    one strictly above β yields a witness neuron, re-verified independently from the exact
+    data (|rᵀφ| > β on balls, else exactly); a maximum attained at a ray whose feature
+    column equals an *active* column (``active``: list of (a_k, q_k), KKT basis) equals β
+    exactly, by construction of r. The remaining true ties are decided exactly over
+    Q(√q) (:meth:`Quad.sign`). ``deadline`` (a ``time.perf_counter()`` value) bounds the
+    whole walk; past it the result is "undecided", the message naming the sector reached.
+    """
+    import flint
+    relu = family.activation == "relu"
+    Xq = [(Fraction(x[0]), Fraction(x[1])) for x in X]
+    n = len(Xq)
+    b = Fraction(beta)
+    b2 = b * b
+    X_obj = np.array([[Fraction(v) for v in row] for row in Xq], dtype=object)
+    anchors = list(range(n)) if family.bias else [None]
+    bud = f"{budget:g} s" if budget is not None else "time"
+
+    def out_of_time():
+        return time.perf_counter() > deadline
+
+    sectors = []        # (j, P, rays, on, k, (a, b, half, pattern))
+    geo = {}
+    for j in anchors:
+        P = Xq if j is None else [(x0 - Xq[j][0], x1 - Xq[j][1]) for x0, x1 in Xq]
+        rays, on, ch = plane_chambers(P)
+        geo[j] = (P, rays, on)
+        for k, c in enumerate(ch):
+            sectors.append((j, k, c))
+        if out_of_time():
+            return PlaneDecision("undecided", math.nan, message=(
+                f"tie-break budget of {bud} exhausted while building the sectors (anchor "
+                f"{anchors.index(j) + 1} of {len(anchors)})"))
+    total = 2 * len(sectors)
+    counts = {"sectors": total, "ball": 0, "kkt": 0, "exact": 0}
+    if not sectors:
+        return PlaneDecision("ok", 0.0, counts=counts, message="every feature vanishes: S = 0")
+    act = [([Fraction(v) for v in a], Fraction(q)) for a, q in active]
+    kkt_cache = {}
+
+    def is_active_ray(j, k):
+        key = (j, k)
+        if key not in kkt_cache:
+            P, rays, _ = geo[j]
+            v = rays[k]
+            f = [max(t, Fraction(0)) if relu else abs(t)
+                 for t in (p[0] * v[0] + p[1] * v[1] for p in P)]
+            qv = v[0] * v[0] + v[1] * v[1]
+            kkt_cache[key] = any(_column_equal(f, qv, a, qa) for a, qa in act)
+        return kkt_cache[key]
+
+    def coef(p):
+        return (1 if p > 0 else 0) if relu else p
+
+    def ray_atom(j, k):
+        P, rays, on = geo[j]
+        v = rays[k]
+        p0 = on[k][0]
+        pts = (p0,) if j is None else tuple(sorted({j, p0}))
+        sg = _ray_sign(Xq, pts, v, j)
+        c = Fraction(0) if j is None else -(Xq[j][0] * v[0] + Xq[j][1] * v[1])
+        return family.atom_from_direction([v[0], v[1]], c, pts, (), sg)
+
+    def interior_atom(j, u):
+        c = Fraction(0) if j is None else -(Xq[j][0] * u[0] + Xq[j][1] * u[1])
+        return family.atom_from_direction([u[0], u[1]], c, (j,) if j is not None else (), (), 1)
+
+    def verify(atom):
+        """(True, ball) if |rᵀφ(atom)| > β rigorously, else (False, ball)."""
+        phi = [Fraction(v) for v in np.asarray(family.features(X_obj, [atom]))[:, 0]]
+        q = atom.norm_sq if atom.norm_sq is not None else Fraction(1)
+        val = abs(ball_dot(phi, r, q))
+        if val > flint.arb(_fmpq(b)):
+            return True, val
+        dot = Quad(r[0].B)
+        for p, rv in zip(phi, r):
+            if p:
+                dot = dot + rv * p
+        return (dot * dot - b2 * q).sign() > 0, val
+
+    old = flint.ctx.prec
+    try:
+        # ---------------------------------------------------------- ball stage(s)
+        todo = [(s, t) for s in range(len(sectors)) for t in (1, -1)]
+        viol, sup_est, equal = [], 0.0, False
+        for prec in precs:
+            flint.ctx.prec = prec
+            ra = [v.arb() for v in r]
+            wcache, gcache = {}, {}
+            nb2 = flint.arb(_fmpq(b2))
+            ties = []
+            for pos, (s, t) in enumerate(todo):
+                if out_of_time():
+                    return PlaneDecision("undecided", math.sqrt(max(sup_est, 0.0)),
+                                         counts=counts, message=(
+                        f"tie-break budget of {bud} exhausted at sector {pos + 1} of "
+                        f"{len(todo)} (ball arithmetic, {prec} bits)"))
+                j, k, (a, bb, half, pattern) = sectors[s]
+                if j not in wcache:
+                    P = geo[j][0]
+                    wcache[j] = [(ra[i] * _fmpq(P[i][0]), ra[i] * _fmpq(P[i][1]))
+                                 for i in range(n)]
+                w = wcache[j]
+                if s not in gcache:
+                    prev = gcache.get(s - 1)
+                    if prev is not None and k > 0 and sectors[s - 1][0] == j:
+                        # the next chamber: only the points on the crossed ray change
+                        g0, g1 = prev
+                        old_pat = sectors[s - 1][2][3]
+                        for i in geo[j][2][k]:
+                            cf = coef(pattern[i]) - coef(old_pat[i])
+                            if cf:
+                                g0 += cf * w[i][0]
+                                g1 += cf * w[i][1]
+                    else:
+                        g0, g1 = flint.arb(0), flint.arb(0)
+                        for i, p in enumerate(pattern):
+                            cf = coef(p)
+                            if cf:
+                                g0 += cf * w[i][0]
+                                g1 += cf * w[i][1]
+                    if len(gcache) > 4:
+                        gcache.clear()
+                    gcache[s] = (g0, g1)
+                g0, g1 = gcache[s]
+                h0, h1 = t * g0, t * g1
+                cA = h1 * _fmpq(a[0]) - h0 * _fmpq(a[1])
+                cB = h0 * _fmpq(bb[1]) - h1 * _fmpq(bb[0])
+                inside = (cA >= 0) and (half or cB >= 0)
+                outside = (cA < 0) or ((not half) and cB < 0)
+                nn = h0 * h0 + h1 * h1
+                m_ = len(geo[j][1])
+                ends = []
+                for v, kk in ((a, k), (bb, (k + 1) % m_)):
+                    dot = h0 * _fmpq(v[0]) + h1 * _fmpq(v[1])
+                    if dot < 0:
+                        continue
+                    ends.append((kk, dot, dot * dot / _fmpq(v[0] * v[0] + v[1] * v[1])))
+                if inside:
+                    sup_est = max(sup_est, float(nn.mid()))
+                    if nn < nb2:
+                        counts["ball"] += 1
+                    elif nn > nb2:
+                        u = (_arb_fraction(h0), _arb_fraction(h1))
+                        viol.append((nn.lower(), ("interior", j, u, s, t)))
+                    else:
+                        ties.append((s, t))
+                    continue
+                for kk, dot, val in ends:
+                    sup_est = max(sup_est, float(val.mid()))
+                if not outside:                       # h near a bounding ray
+                    sup_est = max(sup_est, float(nn.mid()))
+                    if nn < nb2:
+                        counts["ball"] += 1
+                        continue
+                state = "below"
+                for kk, dot, val in ends:
+                    if val < nb2:
+                        continue
+                    if dot > 0 and val > nb2:
+                        viol.append((val.lower(), ("ray", j, kk, s, t)))
+                        state = "viol"
+                    elif outside and is_active_ray(j, kk):
+                        state = "kkt" if state == "below" else state
+                    elif state != "viol":
+                        state = "tie"
+                if state == "viol":
+                    continue
+                if not outside:
+                    state = "tie"
+                if state == "below":
+                    counts["ball"] += 1
+                elif state == "kkt":
+                    counts["kkt"] += 1
+                    equal = True
+                else:
+                    ties.append((s, t))
+            todo = ties
+            if viol or not todo:
+                break
+        # ------------------------------------------------------- witnesses
+        flint.ctx.prec = max(precs)
+        viol.sort(key=lambda e: e[0], reverse=True)
+        for _, (kind, j, data, s, t) in viol:
+            cands = [ray_atom(j, data)] if kind == "ray" else \
+                [interior_atom(j, u) for u in _short_directions(data)]
+            for atom in cands:
+                ok, val = verify(atom)
+                if ok:
+                    return PlaneDecision("violation", math.sqrt(max(sup_est, 0.0)), atom=atom,
+                                         value=val, counts=counts, message=kind)
+            todo.append((s, t))                        # not verified: decide it exactly
+        # ------------------------------------------------------- exact stage (true ties)
+        for pos, (s, t) in enumerate(todo):
+            if out_of_time():
+                return PlaneDecision("undecided", math.sqrt(max(sup_est, 0.0)), counts=counts,
+                                     message=(f"tie-break budget of {bud} exhausted at tie "
+                                              f"{pos + 1} of {len(todo)} (exact arithmetic "
+                                              f"over Q(sqrt q), {total} sectors in all)"))
+            j, k, (a, bb, half, pattern) = sectors[s]
+            P, rays, _ = geo[j]
+            g0, g1 = Quad(r[0].B), Quad(r[0].B)
+            for i, p in enumerate(pattern):
+                cf = coef(p)
+                if cf and (P[i][0] or P[i][1]):
+                    g0 = g0 + r[i] * (cf * P[i][0])
+                    g1 = g1 + r[i] * (cf * P[i][1])
+            h0, h1 = g0 * t, g1 * t
+            counts["exact"] += 1
+            if h0.is_zero() and h1.is_zero():
+                continue
+            cA = (h1 * a[0] - h0 * a[1]).sign()
+            cB = (h0 * bb[1] - h1 * bb[0]).sign()
+            found = None
+            if cA >= 0 and (half or cB >= 0):
+                dsg = (h0 * h0 + h1 * h1 - b2).sign()
+                if dsg == 0:
+                    equal = True
+                elif dsg > 0:
+                    found = [interior_atom(j, u) for u in
+                             _short_directions((_arb_fraction(h0.arb()), _arb_fraction(h1.arb())))]
+            else:
+                m_ = len(rays)
+                for v, kk in ((a, k), (bb, (k + 1) % m_)):
+                    dot = h0 * v[0] + h1 * v[1]
+                    if dot.sign() <= 0:
+                        continue
+                    dsg = (dot * dot - b2 * (v[0] * v[0] + v[1] * v[1])).sign()
+                    if dsg == 0:
+                        equal = True
+                    elif dsg > 0:
+                        found = [ray_atom(j, kk)]
+                        break
+            for atom in found or ():
+                ok, val = verify(atom)
+                if ok:
+                    return PlaneDecision("violation", math.sqrt(max(sup_est, 0.0)),
+                                         atom=atom, value=val, counts=counts,
+                                         message="exact")
+            if found:
+                return PlaneDecision("undecided", math.sqrt(max(sup_est, 0.0)), counts=counts,
+                                     message=("S(r) > beta decided exactly in a sector, but no "
+                                              "rational witness neuron could be verified"))
+    finally:
+        flint.ctx.prec = old
+    sup = float(b) if equal else math.sqrt(max(sup_est, 0.0))
+    return PlaneDecision("ok", sup, equal=equal, counts=counts, message="ok")
+
+
+def ball_atom_value(family, X, atom, r, beta, r_radius: float = 0.0, prec: int = 256):
+    """Rigorous |rᵀφ(X; θ)| for one neuron, from exact data: ``X`` exact (else None is
+    returned), the atom made exact by the family (a float atom's u, c are read as exact
+    binary rationals; an ℓ2 atom's norm √‖u‖₂² is enclosed in the ball), ``r`` arb balls
+    or exact/float values (+ ``r_radius`` ≥ ‖r − r_given‖₂). Returns (exact atom, ball,
+    state) with state "violation" (ball > β strictly), "below" (ball < β strictly) or
+    "tie" (the ball contains β), or None when X or β is not exact.
+
+    >>> from fractions import Fraction as F
+    >>> from exactgeo.families import get_family
+    >>> fam = get_family("relu", reg="l2", bias=False)
+    >>> X = np.array([[F(1), F(0)], [F(0), F(1)]], dtype=object)       # THEORY G1
+    >>> atom = fam.atom_from_direction([F(1), F(1)])                   # (1, 1)/√2
+    >>> ball_atom_value(fam, X, atom, [F(1, 10), F(1, 10)], F(1, 10))[2]   # √2/10 > 1/10
+    'violation'
+    >>> ball_atom_value(fam, X, fam.atom_from_direction([F(1), F(0)]),
+    ...                 [F(1, 10), F(1, 10)], F(1, 10))[2]             # e1: = β, a tie
+    'tie'
+    """
+    import flint
+    from ..numbers import is_exact_scalar
+    arr = np.asarray(X, dtype=object)
+    if arr.ndim != 2 or not all(is_exact_scalar(v) for v in arr.flat) or \
+            not is_exact_scalar(beta):
+        return None
+    Xq = np.array([[Fraction(v) for v in row] for row in arr], dtype=object)
+    b = Fraction(beta)
+    try:
+        ex = family.exact_atom(Xq, atom)
+        phi = [Fraction(v) for v in np.asarray(family.features(Xq, [ex]))[:, 0]]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    q = ex.norm_sq if getattr(family, "reg", "l1") == "l2" and ex.norm_sq is not None else None
+    old = flint.ctx.prec
+    try:
+        flint.ctx.prec = max(old, prec)
+        val = abs(ball_dot(phi, list(r), q, r_radius))
+        bb = flint.arb(_fmpq(b))
+        state = "violation" if val > bb else ("below" if val < bb else "tie")
+    finally:
+        flint.ctx.prec = old
+    return ex, val, state

@@ -38,7 +38,10 @@ class LassoSolution:
     gap / max(objective, tiny), ``n_epochs`` (coordinate-descent passes over the
     working sets), ``converged`` (rel_gap ≤ tol), ``seconds``, ``beta``,
     ``n_screened`` columns removed by the gap-safe rule, ``n_zero_columns``
-    columns treated as zero (constant columns with an intercept).
+    columns treated as zero (constant columns with an intercept), ``history``
+    (seconds, objective, rel_gap) per outer round. All in the caller's units; the
+    solver computes them on its normalised problem (see :func:`solve_lasso`), so
+    rel_gap and converged do not depend on the scale of A and y.
     """
     z: np.ndarray
     xi: float
@@ -104,8 +107,36 @@ def _validate(A, y, beta, intercept):
     return A, y, beta
 
 
+def _exponent(m) -> int:
+    """e with 2**e ≤ m < 2**(e + 1); 0 when m is 0 (or not finite)."""
+    m = float(m)
+    return math.frexp(m)[1] - 1 if m > 0 and math.isfinite(m) else 0
+
+
+def _max_abs(X) -> float:
+    """max |X_ij| without an |X|-sized temporary (0 for an empty X)."""
+    return max(float(X.max(initial=0.0)), -float(X.min(initial=0.0)))
+
+
+def _normalised_beta(beta, ea, eb) -> float:
+    """β' = β / (2^ea·2^eb), kept in [tiny, 1e300]. The clamp changes nothing: above 1e300
+    β' exceeds β_max' ≤ 4n (max|A'|, max|y'| < 2), so z = 0 is optimal either way; below
+    tiny the penalty is far under the rounding of the loss."""
+    b = float(np.ldexp(beta, -(ea + eb)))
+    return min(max(b, np.finfo(float).tiny), 1e300)
+
+
 def _prepare(A, y, intercept):
-    """Centre (with intercept) → Fortran Ac, yc, column norms², the zero-column mask."""
+    """Centre (with intercept) and normalise → Fortran Ac, yc, means, column norms², the
+    zero-column mask, and the exponents (ea, eb).
+
+    Scale invariance (the Lasso of (A·a, y·b, β·a·b) has the solutions z·b/a, ξ·b, the
+    residual r·b and the values ·b²): Ac = (A − ā)/2^ea and yc = (y − ȳ)/2^eb, with ea, eb
+    chosen so that max|Ac|, max|yc| ∈ [1, 2) (ā = ȳ = 0 without intercept). Scaling by
+    powers of two is exact, so for data already in that range nothing changes, and
+    solving the normalised problem with β' = β/2^(ea+eb) gives *bit-identical* results
+    for data scaled by any power of two; a_mean, y_mean are returned normalised as well.
+    """
     if intercept:
         a_mean = A.mean(axis=0)
         y_mean = float(y.mean())
@@ -116,28 +147,39 @@ def _prepare(A, y, intercept):
         y_mean = 0.0
         Ac = np.asfortranarray(A)
         yc = y.copy()
+    ea, eb = _exponent(_max_abs(Ac)), _exponent(_max_abs(yc))
+    if ea:
+        if Ac is A or np.may_share_memory(Ac, A):
+            Ac = np.ldexp(Ac, -ea, order="F")
+        else:
+            np.ldexp(Ac, -ea, out=Ac)
+        a_mean = np.ldexp(a_mean, -ea)
+    if eb:
+        yc = np.ldexp(yc, -eb)
+        y_mean = float(np.ldexp(y_mean, -eb))
     norms2 = np.einsum("ij,ij->j", Ac, Ac)
     # a column is "zero" when its (centred) norm is at rounding level of its entries:
     # constant columns become O(1e-16)·scale after centring and must never be selected.
-    scale = np.abs(A).max(axis=0) if A.shape[1] else np.zeros(0)
+    scale = np.ldexp(np.abs(A).max(axis=0), -ea) if A.shape[1] else np.zeros(0)
     thr = (64 * np.finfo(float).eps) ** 2 * A.shape[0] * scale ** 2
     valid = norms2 > np.maximum(thr, _TINY)
     norms2 = np.where(valid, norms2, 0.0)
-    return Ac, yc, a_mean, y_mean, norms2, valid
+    return Ac, yc, a_mean, y_mean, norms2, valid, ea, eb
 
 
 def beta_max(A, y, intercept: bool = True) -> float:
     """Smallest β for which z = 0 solves the Lasso: max_k |A_kᵀ(y − ȳ𝟙)| (ȳ = 0 without
-    intercept).
+    intercept). Computed on the normalised data (see :func:`_prepare`) and scaled back,
+    so that it neither underflows nor overflows for data far from unit scale.
 
     >>> beta_max(np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([1.0, 0.0]), intercept=False)
     2.0
     """
     A, y, _ = _validate(A, y, 1.0, intercept)
-    Ac, yc, _, _, norms2, valid = _prepare(A, y, intercept)
+    Ac, yc, _, _, norms2, valid, ea, eb = _prepare(A, y, intercept)
     if not valid.any():
         return 0.0
-    return float(np.max(np.abs(Ac[:, valid].T @ yc)))
+    return float(np.ldexp(np.max(np.abs(Ac[:, valid].T @ yc)), ea + eb))
 
 
 # ----------------------------------------------------------------- numba kernels
@@ -310,18 +352,28 @@ def duality_gap(A, y, beta, z, xi=None, *, intercept=True):
     z = np.asarray(z, dtype=np.float64)
     if z.shape != (A.shape[1],):
         raise ValueError(f"z: expected shape ({A.shape[1]},), got {z.shape}")
-    r = y - A @ z
+    if not intercept and xi is not None and xi != 0:
+        raise ValueError("xi: must be None or 0 without intercept")
+    # evaluated on the problem normalised by powers of two (A/2^ea, y/2^eb, z·2^(ea−eb),
+    # β/2^(ea+eb); exact, see _prepare) and scaled back by 2^(2eb): the same numbers at
+    # unit scale, and no underflow/overflow (or relative gap lost under _TINY) far from it
+    ea = _exponent(_max_abs(A))
+    eb = _exponent(_max_abs(y - y.mean()) if intercept else _max_abs(y))
+    y = np.ldexp(y, -eb)
+    zn = np.ldexp(z, -eb)            # A'·z' = (A/2^ea)·(z·2^(ea−eb)) = A·(z/2^eb)
+    r = y - A @ zn
     if intercept:
         r = r - r.mean()
-    elif xi is not None and xi != 0:
-        raise ValueError("xi: must be None or 0 without intercept")
-    primal = 0.5 * float(r @ r) + beta * float(np.abs(z).sum())
-    corr = A.T @ r
+    bn = float(np.ldexp(beta, -(ea + eb)))
+    primal = 0.5 * float(r @ r) + bn * float(np.abs(np.ldexp(z, ea - eb)).sum())
+    corr = np.ldexp(A.T @ r, -ea)
     mx = float(np.max(np.abs(corr))) if corr.size else 0.0
-    lam = r if mx <= beta else (beta / mx) * r
+    lam = r if mx <= bn else (bn / mx) * r
     dual = float(lam @ y) - 0.5 * float(lam @ lam)
     gap = primal - dual
-    return primal, dual, gap, gap / max(primal, _TINY)
+    rel = gap / max(primal, _TINY)
+    primal, dual, gap = (float(np.ldexp(v, 2 * eb)) for v in (primal, dual, gap))
+    return primal, dual, gap, rel
 
 
 def _obj(Ac, yc, z, beta):
@@ -446,14 +498,34 @@ def _refine(Ac, yc, z, beta, max_steps=50, rank_tol=1e-10):
 
 # ----------------------------------------------------------------- solver
 
-def _solve_ipm(A, y, beta, intercept, tol, Ac, yc, a_mean, y_mean, valid, t0):
+def _unscale(sol, ea, eb, beta):
+    """A solution of the problem normalised by :func:`_prepare` (A/2^ea, y/2^eb,
+    β/2^(ea+eb)) → the solution of the original one: z·2^(eb−ea); ξ, r, λ ·2^eb; the
+    objective, dual objective, gap (and the history's objective) ·2^(2eb); β as given.
+    rel_gap, converged and the counts are scale-free. Exact (powers of two)."""
+    sol.beta = beta
+    if ea == 0 and eb == 0:
+        return sol
+    sol.z = np.ldexp(sol.z, eb - ea)
+    sol.xi = float(np.ldexp(sol.xi, eb))
+    sol.residual = np.ldexp(sol.residual, eb)
+    sol.lam = np.ldexp(sol.lam, eb)
+    sol.objective, sol.dual_objective, sol.gap = (
+        float(np.ldexp(v, 2 * eb)) for v in (sol.objective, sol.dual_objective, sol.gap))
+    sol.history = [(t, float(np.ldexp(v, 2 * eb)), rel) for t, v, rel in sol.history]
+    return sol
+
+
+def _solve_ipm(A, y, beta, intercept, tol, Ac, yc, a_mean, y_mean, valid, t0, ea):
+    """Interior point on the normalised problem (y, β, Ac, yc, means normalised; the
+    original A is read as A/2^ea); the result is in normalised units."""
     from .ipm import working_set_ipm
     z = np.zeros(A.shape[1])
     zv, info = working_set_ipm(np.ascontiguousarray(Ac[:, valid]), yc, beta, tol=tol,
                                centred=intercept)
     z[valid] = zv
     xi = float(y_mean - a_mean @ z) if intercept else 0.0
-    r = y - A @ z - xi
+    r = y - A @ np.ldexp(z, -ea) - xi     # (A/2^ea)·z without forming A/2^ea
     primal, dual = float(info["primal"]), float(info["dual"])
     return LassoSolution(z=z, xi=xi, residual=r, objective=primal,
                          dual_objective=dual, gap=primal - dual,
@@ -477,6 +549,13 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
     columns are then zero and are never selected. ``z0`` warm-starts (``xi0`` is
     accepted but unused: with an intercept ξ = mean(y − Az) is optimal for every z).
 
+    Scale invariant: every method solves the problem normalised by powers of two (the
+    centred A and y scaled to max|·| ∈ [1, 2), β' = β/(2^ea·2^eb), see :func:`_prepare`)
+    and maps the result back (z·2^(eb−ea), ξ, r, λ ·2^eb, values ·2^(2eb)); all
+    tolerances are relative. So solve_lasso(A·s, y·t, β·s·t) returns z·t/s and the
+    objective·t² (bit for bit when s, t are powers of two), and data already in that
+    range is solved exactly as without the normalisation.
+
     >>> sol = solve_lasso(np.array([[1.0, 1.0], [0.0, 1.0], [1.0, 1.0]]), np.array([1.0, 0.0, 1.0]), 0.01)
     >>> bool(sol.converged), float(sol.z[1])  # the constant column 1 is never selected
     (True, 0.0)
@@ -490,7 +569,12 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
     if not tol > 0:
         raise ValueError(f"tol: expected a number > 0, got {tol!r}")
     n, p = A.shape
-    Ac, yc, a_mean, y_mean, norms2, valid = _prepare(A, y, intercept)
+    # from here on everything is in normalised units: Ac, yc, a_mean, y_mean, y, β and z;
+    # the original A is read as A/2^ea (never formed); _unscale maps the result back
+    Ac, yc, a_mean, y_mean, norms2, valid, ea, eb = _prepare(A, y, intercept)
+    beta_in = beta
+    beta = _normalised_beta(beta, ea, eb)
+    y = np.ldexp(y, -eb)
     if z0 is None:
         z = np.zeros(p)
     else:
@@ -500,6 +584,7 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
         if not np.all(np.isfinite(z)):
             raise ValueError("z0: expected finite entries, got NaN or inf")
         z[~valid] = 0.0
+        z = np.ldexp(z, ea - eb)
     active = valid.copy()          # not screened, not zero
     norms = np.sqrt(norms2)
     n_epochs = 0
@@ -507,9 +592,9 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
     if method not in ("auto", "ipm", "cd", "active-set"):
         raise ValueError(f"method: expected 'auto', 'ipm', 'cd' or 'active-set', got {method!r}")
     if method == "ipm" or (method == "auto" and n <= 2000):
-        sol = _solve_ipm(A, y, beta, intercept, tol, Ac, yc, a_mean, y_mean, valid, t0)
+        sol = _solve_ipm(A, y, beta, intercept, tol, Ac, yc, a_mean, y_mean, valid, t0, ea)
         if method == "ipm" or np.all(np.isfinite(sol.z)):
-            return sol
+            return _unscale(sol, ea, eb, beta_in)
         method = "active-set"  # fall back: rounding broke the interior-point iterates
     use_as = method == "active-set"
     ws_cap = 4000     # the active-set inner solver holds the working set's Gram matrix
@@ -527,7 +612,8 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
         rel = gap / max(primal, _TINY)
         history.append((time.perf_counter() - t0, primal, rel))
         if verbose:
-            print(f"outer {outer}: primal {primal:.12g} rel_gap {rel:.3e} ws {ws_size} "
+            print(f"outer {outer}: primal {float(np.ldexp(primal, 2 * eb)):.12g} "
+                  f"rel_gap {rel:.3e} ws {ws_size} "
                   f"epochs {n_epochs} active {int(active.sum())}")
         if rel <= tol:
             converged = True
@@ -580,11 +666,11 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
                 z = _refine(Ac, yc, z, beta)
         ws_size = min(2 * ws_size, p)
     z_best = z if converged else best[0]
-    # final quantities on the original (uncentred) A
+    # final quantities on the original (uncentred) A, read as A/2^ea (normalised units)
     xi = float(y_mean - a_mean @ z_best) if intercept else 0.0
-    r = y - A @ z_best - xi
+    r = y - A @ np.ldexp(z_best, -ea) - xi
     rc = r - r.mean() if intercept else r
-    corr = A.T @ rc
+    corr = np.ldexp(A.T @ rc, -ea)
     corr[~valid] = 0.0
     mx = float(np.max(np.abs(corr))) if corr.size else 0.0
     lam = rc if mx <= beta else (beta / mx) * rc
@@ -592,8 +678,9 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
     dual = float(lam @ y) - 0.5 * float(lam @ lam)
     gap = primal - dual
     rel = gap / max(primal, _TINY)
-    return LassoSolution(z=z_best, xi=xi, residual=r, objective=primal, dual_objective=dual,
-                         gap=gap, rel_gap=rel, n_epochs=n_epochs, converged=bool(rel <= tol),
-                         lam=lam, seconds=time.perf_counter() - t0, beta=beta,
-                         n_screened=int((valid & ~active).sum()),
-                         n_zero_columns=int((~valid).sum()), history=history)
+    sol = LassoSolution(z=z_best, xi=xi, residual=r, objective=primal, dual_objective=dual,
+                        gap=gap, rel_gap=rel, n_epochs=n_epochs, converged=bool(rel <= tol),
+                        lam=lam, seconds=time.perf_counter() - t0, beta=beta,
+                        n_screened=int((valid & ~active).sum()),
+                        n_zero_columns=int((~valid).sum()), history=history)
+    return _unscale(sol, ea, eb, beta_in)

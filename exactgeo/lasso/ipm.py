@@ -30,6 +30,9 @@ def ipm_lasso(A, y, beta, *, tol=1e-12, max_iter=200):
     """Mehrotra predictor-corrector IPM for min ½‖Az − y‖² + β‖z‖₁ (no intercept).
 
     A (n, m), y (n,). Returns ``(z, lam, iterations)`` with lam = y − Az at convergence.
+    Not scale invariant by itself (it starts at u = v = 1 and stops on residuals measured
+    against max(1, max|y|)): it expects max|A|, max|y| of order 1, which
+    :func:`exactgeo.lasso.solve_lasso` guarantees by normalising its input.
     """
     n, m = A.shape
     if m == 0:
@@ -153,7 +156,8 @@ def working_set_ipm(A, y, beta, *, tol=1e-9, max_rounds=50, ws_size=None, prune=
     """Solve the Lasso over all columns of A (``centred``: A and y were centred for an intercept)
     by IPM on a working set that doubles while columns violate |A_kᵀr| ≤ β and sheds
     columns far from active. Returns ``(z, info)``; ``info`` has primal, dual, the dual
-    point theta (|Aᵀθ| ≤ β), rel_gap, rounds, iterations, working_set."""
+    point theta (|Aᵀθ| ≤ β), rel_gap, rounds, iterations, working_set. Expects data of
+    order 1 like :func:`ipm_lasso` (``solve_lasso`` normalises before calling it)."""
     n, p = A.shape
     norms = np.sqrt(np.einsum("ij,ij->j", A, A))
     valid = norms > 1e-14 * max(1.0, norms.max(initial=0.0))

@@ -3,7 +3,10 @@
     min ‖z‖₁  s.t.  Az + ξ𝟙 = y,      dual: max yᵀλ  s.t. 𝟙ᵀλ = 0, |A_kᵀλ| ≤ 1.
 
 A float LP (HiGHS) gives a basis guess; the primal and the dual are then solved and
-verified over ℚ.
+verified over ℚ. With ℓ2-normalised columns a_k/√q_k (``norm_sq``) the columns are
+irrational: the primal on the basis is still rational in ζ_k = z_k/√q_k, the dual and
+‖z‖₁ = Σ|ζ_k|√q_k are enclosed in ball arithmetic (THEORY §5 step 8), and a rational value
+is never reported for them.
 
 >>> import numpy as np
 >>> from fractions import Fraction as F
@@ -24,7 +27,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..numbers import as_array, as_exact_array
-from .exact import _check_all, _frac_int_vec, _fmpq, _pivot_columns
+from .exact import _arb_to_interval, _check_all, _frac_int_vec, _fmpq, _pivot_columns
 
 __all__ = ["MinNormSolution", "min_l1_interpolation"]
 
@@ -34,7 +37,14 @@ class MinNormSolution:
     """``z`` (p,), ``xi``, ``lam`` (n,) dual; Fractions (object arrays) when
     ``status == "exact"`` (Az + ξ𝟙 = y, |A_kᵀλ| ≤ 1 ∀k, 𝟙ᵀλ = 0 with intercept and
     yᵀλ = ‖z‖₁ all verified over ℚ), floats when ``status == "float"``; ``l1_norm``
-    float, ``l1_norm_exact`` Fraction or None; ``message`` says why not exact."""
+    float, ``l1_norm_exact`` Fraction or None; ``message`` says why not exact.
+
+    Normalised columns (``norm_sq``): ``status`` "enclosed" (every dual inequality strict
+    or an exact tie with a basis column), "undecided" (a dual inequality could not be
+    separated from equality), or "float". Then ``z`` holds float midpoints, ``zeta`` the
+    exact rational coefficients of the *unnormalised* columns (Σ_k ζ_k a_k + ξ𝟙 = y over
+    ℚ), ``xi`` a Fraction, ``lam`` a list of flint ``arb`` balls and ``l1_enclosure``
+    rigorous (lo, hi) Fractions of ‖z‖₁."""
     z: np.ndarray
     xi: Any
     lam: np.ndarray
@@ -43,6 +53,8 @@ class MinNormSolution:
     status: str
     message: str = ""
     seconds: float = 0.0
+    zeta: Optional[np.ndarray] = None
+    l1_enclosure: Optional[tuple] = None
 
 
 def _float_lp(Af, yf, intercept):
@@ -173,11 +185,20 @@ def _sympy_lp(A, y, intercept):
     return z, x
 
 
-def min_l1_interpolation(A, y, *, intercept=True, exact=True) -> MinNormSolution:
+def min_l1_interpolation(A, y, *, intercept=True, exact=True,
+                         norm_sq=None) -> MinNormSolution:
     """Minimum-ℓ1 interpolation min ‖z‖₁ s.t. Az + ξ𝟙 = y (ξ only with ``intercept``).
 
     A (n, p), y (n,), exact (Fractions) or float; floats are taken at their exact binary
-    value when ``exact``. Raises ValueError if no interpolating z exists.
+    value when ``exact``. ``norm_sq`` (p,) exact: column k is A[:, k]/√norm_sq[k] (ℓ2
+    normalisation); the result is then enclosed, never rational. Raises ValueError if no
+    interpolating z exists.
+
+    >>> from fractions import Fraction as F
+    >>> A = np.array([[F(1), F(2)], [F(1), F(-1)]], dtype=object)
+    >>> sol = min_l1_interpolation(A, [F(1), F(1)], intercept=False, norm_sq=[F(2), F(5)])
+    >>> sol.status, sol.l1_norm_exact, sol.zeta.tolist(), round(sol.l1_norm, 10)
+    ('enclosed', None, [Fraction(1, 1), Fraction(0, 1)], 1.4142135624)
     """
     t0 = time.perf_counter()
     A_arr, A_ex = as_array(A, "A")
@@ -187,8 +208,14 @@ def min_l1_interpolation(A, y, *, intercept=True, exact=True) -> MinNormSolution
     y_arr, _ = as_array(y, "y")
     if y_arr.shape != (n,):
         raise ValueError(f"y: expected shape ({n},), got {y_arr.shape}")
+    if p == 0:
+        return _no_columns(y_arr, intercept, exact, t0)
     Af = A_arr.astype(np.float64)
     yf = y_arr.astype(np.float64)
+    if norm_sq is not None:
+        if len(norm_sq) != p:
+            raise ValueError(f"norm_sq: expected {p} entries (one per column), got {len(norm_sq)}")
+        Af = Af / np.sqrt(np.array([float(q) for q in norm_sq]))
     zt, xit, lam_t, err = _float_lp(Af, yf, intercept)
     if zt is None:
         raise ValueError(f"y: no interpolating combination of the columns of A exists "
@@ -199,6 +226,9 @@ def min_l1_interpolation(A, y, *, intercept=True, exact=True) -> MinNormSolution
                                time.perf_counter() - t0)
     Aq = A_arr if A_ex else as_exact_array(A_arr, "A")
     yq = y_arr if y_arr.dtype == object else as_exact_array(y_arr, "y")
+    if norm_sq is not None:
+        qs = [Fraction(q) if not isinstance(q, Fraction) else q for q in norm_sq]
+        return _enclosed_pair(Aq, Af, qs, yq, zt, xit, lam_t, intercept, t0)
     z, xi, lam, msg = _exact_pair(Aq, Af, yq, zt, lam_t, intercept)
     if z is None and p <= 40 and n <= 20:
         got = _sympy_lp(Aq, yq, intercept)
@@ -214,3 +244,112 @@ def min_l1_interpolation(A, y, *, intercept=True, exact=True) -> MinNormSolution
                                time.perf_counter() - t0)
     l1 = sum((abs(q) for q in z), Fraction(0))
     return MinNormSolution(z, xi, lam, float(l1), l1, "exact", "", time.perf_counter() - t0)
+
+
+def _no_columns(y, intercept, exact, t0):
+    """The empty dictionary: y must be constant (intercept) or zero; then z = (), λ = 0."""
+    yq = as_exact_array(y, "y") if exact else np.asarray(y, dtype=float)
+    xi = yq[0] if (intercept and len(yq)) else (Fraction(0) if exact else 0.0)
+    if any(v != xi for v in yq):
+        raise ValueError("y: no interpolating combination exists: the dictionary is empty and "
+                         "y is not " + ("constant" if intercept else "zero"))
+    zero = Fraction(0) if exact else 0.0
+    lam = np.array([zero] * len(yq), dtype=object if exact else float)
+    return MinNormSolution(np.zeros(0, dtype=object if exact else float), xi, lam, 0.0,
+                           Fraction(0) if exact else None, "exact" if exact else "float", "",
+                           time.perf_counter() - t0)
+
+
+def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
+    """Columns a_k/√q_k: rational primal ζ on the float basis, ball dual (THEORY §5.8)."""
+    import flint
+    from .cd import purify
+    n, p = A.shape
+    l1f = float(np.abs(zt).sum())
+
+    def fail(status, msg, lam=lam_t, zeta=None, enc=None):
+        return MinNormSolution(zt, xit, lam, l1f, None, status, msg, time.perf_counter() - t0,
+                               zeta, enc)
+
+    zt = purify(Af, zt, intercept=intercept)
+    order = [int(k) for k in np.argsort(-np.abs(zt), kind="stable") if zt[k] != 0]
+    cols = ([[1] * n] if intercept else []) + [_frac_int_vec(A[:, k])[0] for k in order]
+    idx = ([-1] if intercept else []) + order
+    B = [idx[j] for j in _pivot_columns(cols, n) if idx[j] >= 0]
+    m = len(B) + (1 if intercept else 0)
+    M = flint.fmpq_mat(n, m)
+    for j, k in enumerate(B):
+        for i in range(n):
+            if A[i, k]:
+                M[i, j] = _fmpq(A[i, k])
+    if intercept:
+        for i in range(n):
+            M[i, m - 1] = 1
+    Y = flint.fmpq_mat(n, 1, [_fmpq(q) for q in y])
+    try:
+        theta = (M.transpose() * M).solve(M.transpose() * Y) if m else flint.fmpq_mat(0, 1)
+    except (ZeroDivisionError, ValueError):
+        return fail("float", "basis matrix singular")
+    if (M * theta if m else flint.fmpq_mat(n, 1)) != Y:
+        return fail("float", "the support of the float solution does not interpolate y exactly")
+    th = [Fraction(int(theta[j, 0].p), int(theta[j, 0].q)) for j in range(m)]
+    zeta = np.array([Fraction(0)] * p, dtype=object)
+    for j, k in enumerate(B):
+        zeta[k] = th[j]
+    xi = th[-1] if intercept else Fraction(0)
+    root = [flint.arb(_fmpq(q)).sqrt() for q in norm_sq]
+    # dual equalities a_kᵀλ = s_k√q_k on the support (and float-active columns), 𝟙ᵀλ = 0
+    corr = Af.T @ lam_t
+    act = [int(k) for k in np.argsort(-np.abs(corr)) if abs(corr[k]) >= 1 - tau]
+    rows, rhs, eq = ([[1] * n], [flint.arb(0)], {}) if intercept else ([], [], {})
+    for k in [k for k in B if zeta[k] != 0] + act:
+        if k in eq:
+            continue
+        s = (1 if zeta[k] > 0 else -1) if zeta[k] != 0 else (1 if corr[k] > 0 else -1)
+        ints, den = _frac_int_vec(A[:, k])
+        eq[k] = s
+        rows.append(ints)
+        rhs.append(root[k] * s * den)
+    piv = _pivot_columns(rows, n)
+    C = flint.arb_mat(len(piv), n)
+    d = flint.arb_mat(len(piv), 1)
+    for a, j in enumerate(piv):
+        for i in range(n):
+            if rows[j][i]:
+                C[a, i] = rows[j][i]
+        d[a, 0] = rhs[j]
+    lq = flint.arb_mat(n, 1, [flint.arb(_fmpq(Fraction(float(v)))) for v in lam_t])
+    try:
+        L = lq + C.transpose() * (C * C.transpose()).solve(d - C * lq) if piv else lq
+    except (ZeroDivisionError, ValueError):
+        return fail("float", "dual equality system singular in ball arithmetic")
+    lam = [L[i, 0] for i in range(n)]
+    one = flint.arb(1)
+    ties = []
+    for k in range(p):
+        v = sum((flint.arb(_fmpq(A[i, k])) * lam[i] for i in range(n) if A[i, k]),
+                flint.arb(0)) / root[k]
+        if abs(v) < one:
+            continue
+        if k in eq and _pivot_member(k, piv, rows, eq, n, A):
+            continue                  # a_kᵀλ = s_k√q_k holds by construction
+        if abs(v) > one:
+            return fail("float", f"dual infeasible at column {k}: |a_kᵀλ|/√q_k > 1 rigorously")
+        ties.append(k)
+    l1 = sum((abs(flint.arb(_fmpq(zeta[k]))) * root[k] for k in B), flint.arb(0))
+    enc = _arb_to_interval(l1)
+    zf = np.array([float(zeta[k]) * float(root[k].mid()) for k in range(p)])
+    status, msg = "enclosed", ""
+    if ties:
+        status = "undecided"
+        msg = (f"{len(ties)} column(s) with |a_kᵀλ|/√q_k ∋ 1 could not be separated from "
+               f"equality in ball arithmetic (columns {ties[:5]})")
+    return MinNormSolution(zf, xi, lam, float(l1.mid()), None, status, msg,
+                           time.perf_counter() - t0, zeta, enc)
+
+
+def _pivot_member(k, piv, rows, eq, n, A):
+    """True if column k's equality row was among the independent rows imposed on λ."""
+    order = list(eq)
+    offset = len(rows) - len(order)
+    return (offset + order.index(k)) in piv

@@ -1,8 +1,10 @@
-"""``exactgeo construct DATA --layers L [--exact] [--json]`` (DESIGN "The command line").
+"""``exactgeo construct DATA --layers L [--method kappa|lp] [--exact] [--json]``
+(DESIGN "The command line").
 
 DATA is a CSV path or a bundled dataset name (e.g. ``clusters3``): feature columns, then a
-label column (any values; classes in sorted order). Prints the weights, the cost, κ and the
-condition status, or the JSON contract with ``--json``.
+label column (numbers, or text such as ``cat``; classes in sorted order). ``--method lp``
+uses exact step-wise separability instead of the κ < 1/2 condition. Prints the weights,
+the cost, κ and the condition status, or the JSON contract with ``--json``.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import numpy as np
 
 from ..data import load
 from ..numbers import fraction_str
-from .construct import construct_minimizer
+from .construct import construct_minimizer, label_str
 
 __all__ = ["cli_construct"]
 
@@ -25,13 +27,14 @@ def _fmt_matrix(W, exact):
 
 def cli_construct(args) -> int:
     """Run the ``construct`` subcommand; returns the exit status."""
-    X, labels = load(args.data, exact=bool(args.exact))
-    res = construct_minimizer(X, labels, layers=args.layers, exact=bool(args.exact))
+    X, labels = load(args.data, exact=bool(args.exact), labels=True)
+    res = construct_minimizer(X, labels, layers=args.layers, exact=bool(args.exact),
+                              method=getattr(args, "method", "kappa"))
     if args.json:
         print(res.to_json())
         return 0
     ex = res.exact
-    classes = ", ".join(fraction_str(c) if ex else f"{c:g}" for c in res.classes)
+    classes = ", ".join(label_str(c) for c in res.classes)
     print(f"classes: {classes}  (Q = {len(res.classes)}, N = {res.data.N}, "
           f"M = {res.data.M}, L = {len(res.layers)})")
     print(f"kappa: {res.kappa:.6g}" + (f"  (input space: {res.kappa_input:.6g}; data projected "

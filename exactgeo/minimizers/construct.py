@@ -33,19 +33,56 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Optional
 
 import numpy as np
 
-from ..numbers import as_array, as_exact_array, exact_inv, exact_rank, fraction_str
+from ..numbers import (FLOAT_MAX, as_array, as_exact_array, as_float_array, describe,
+                       exact_inv, exact_rank, fraction_str, is_exact, to_float,
+                       to_fraction)
 from .truncation import forward, inverse, layers_from_cumulative, truncate
 
 __all__ = ["construct_minimizer", "MinimizerResult", "ClusterData", "prepare_data",
-           "cluster_geometry", "network_cost", "assemble"]
+           "cluster_geometry", "network_cost", "assemble", "estimate_bytes", "label_str"]
 
 KAPPA_THRESHOLD = 0.5
+DEFAULT_MAX_BYTES = 2 ** 31
+
+
+def label_str(c, quote: bool = False) -> str:
+    """A class label as people write it: ``2`` (not ``Fraction(2, 1)`` or ``2.0``), ``1/3``,
+    ``cat`` (``'cat'`` with ``quote=True``, as in error messages).
+
+    >>> label_str(Fraction(2, 1)), label_str(2.0), label_str("cat"), label_str("cat", True)
+    ('2', '2', 'cat', "'cat'")
+    """
+    if isinstance(c, str):
+        return repr(c) if quote else c
+    return describe(c)
+
+
+def exact_input(*arrays) -> bool:
+    """True if any of ``arrays`` (None skipped) holds exact values (Fraction, sympy Rational,
+    fmpq, or an object array of them): exact inputs give exact outputs (DESIGN)."""
+    return any(a is not None and is_exact(a) for a in arrays)
+
+
+def _check_scale(arr, name, count):
+    """ValueError if |entries| are so large that sums of ``count`` squared differences
+    overflow the floats used for κ, h_j, δ and condition numbers."""
+    if arr.size == 0:
+        return
+    big = max(abs(float(v)) for v in arr.flat) if arr.dtype == object else \
+        float(np.abs(arr).max())
+    limit = math.sqrt(FLOAT_MAX / (16 * max(int(count), 1)))
+    if big > limit:
+        raise ValueError(f"{name}: entries up to {big:.3g} in magnitude overflow the "
+                         f"floating-point diagnostics (kappa, h_j, delta: squared distances); "
+                         f"expected |entries| <= {limit:.3g} — rescale the data (the "
+                         "construction is scale-invariant)")
 
 
 # ----------------------------------------------------------------------------- data
@@ -81,6 +118,7 @@ def _labels_to_classes(labels, N, classes=None):
     lab = np.asarray(labels, dtype=object) if not isinstance(labels, np.ndarray) else labels
     if lab.shape[0] != N:
         raise ValueError(f"labels: expected one label per row of X ({N} rows), got {lab.shape[0]}")
+    _check_labels(lab.tolist())
     try:
         found = sorted(set(lab.tolist()))
     except TypeError:
@@ -92,14 +130,26 @@ def _labels_to_classes(labels, N, classes=None):
         classes = list(classes)
         missing = [c for c in classes if c not in set(found)]
         if missing:
-            raise ValueError(f"labels: class {missing[0]!r} has no points (expected at least "
-                             "one sample per class)")
+            raise ValueError(f"labels: class {label_str(missing[0], True)} has no points "
+                             "(expected at least one sample per class)")
         extra = [c for c in found if c not in set(classes)]
         if extra:
-            raise ValueError(f"labels: label {extra[0]!r} is not among classes={classes}")
+            raise ValueError(f"labels: label {label_str(extra[0], True)} is not among "
+                             f"classes=[{', '.join(label_str(c, True) for c in classes)}]")
     index = {c: j for j, c in enumerate(classes)}
     cls = np.array([index[v] for v in lab.tolist()], dtype=np.int64)
     return cls, classes
+
+
+def _check_labels(values):
+    """NaN/inf/None labels are refused (a NaN would silently become a class of its own)."""
+    for i, v in enumerate(values):
+        if v is None:
+            raise ValueError(f"labels: entry {i} is None; expected a class label (a number "
+                             "or a string)")
+        if isinstance(v, (float, np.floating)) and not math.isfinite(v):
+            raise ValueError(f"labels: entry {i} is {float(v)!r}; expected a finite number "
+                             "or a string as class label")
 
 
 def prepare_data(X, labels, Y=None, exact=False, classes=None, c_N=None) -> ClusterData:
@@ -108,11 +158,14 @@ def prepare_data(X, labels, Y=None, exact=False, classes=None, c_N=None) -> Clus
     if exact and not is_ex:
         Xa = as_exact_array(Xa, "X")
     elif not exact and is_ex:
-        Xa = Xa.astype(float)
+        Xa = as_float_array(Xa, "X")        # ValueError (not OverflowError) beyond 1.8e308
     if Xa.ndim != 2 or Xa.shape[0] < 1:
         raise ValueError(f"X: expected a 2-D array (N, M) with rows as samples, got shape "
                          f"{Xa.shape}")
     N, M = Xa.shape
+    if exact:
+        as_float_array(Xa, "X")             # the float diagnostics need finite floats
+    _check_scale(Xa, "X", M)
     cls, classes = _labels_to_classes(labels, N, classes)
     Q = len(classes)
     if Q < 2:
@@ -139,7 +192,8 @@ def prepare_data(X, labels, Y=None, exact=False, classes=None, c_N=None) -> Clus
         for j in range(Q):
             for k in range(j):
                 if all(means_in[:, j] == means_in[:, k]):
-                    raise ValueError(f"X: classes {classes[k]!r} and {classes[j]!r} have "
+                    raise ValueError(f"X: classes {label_str(classes[k], True)} and "
+                                     f"{label_str(classes[j], True)} have "
                                      "coincident means; the construction needs affinely "
                                      "independent class means")
         raise ValueError(f"X: the {Q} class means are affinely dependent (their differences "
@@ -173,14 +227,23 @@ def prepare_data(X, labels, Y=None, exact=False, classes=None, c_N=None) -> Clus
         if exact and not y_ex:
             Ya = as_exact_array(Ya, "Y")
         elif not exact and y_ex:
-            Ya = Ya.astype(float)
+            Ya = as_float_array(Ya, "Y")
+        if exact:
+            as_float_array(Ya, "Y")
+        _check_scale(Ya, "Y", N * max(Ya.size, 1))
         if Ya.ndim == 1 and Ya.shape[0] == Q:  # one scalar target per class: P = 1
             Ya = Ya.reshape(1, Q)
         if Ya.ndim != 2 or Ya.shape[1] != Q:
             raise ValueError(f"Y: expected shape (P, Q) = (P, {Q}), column j the target of "
-                             f"class {classes[0]!r}, ... (sorted labels), got shape {Ya.shape}")
+                             f"class {label_str(classes[0], True)}, ... (sorted labels), got "
+                             f"shape {Ya.shape}")
     if c_N is None:
         c_N = Fraction(1, 2 * N) if exact else 1.0 / (2 * N)
+    else:
+        q = to_fraction(c_N, "c_N")
+        if not q > 0:
+            raise ValueError(f"c_N: expected a number > 0 (the cost weight), got {describe(c_N)}")
+        c_N = q if exact else to_float(q, "c_N")
     data = ClusterData(X=Xa, Z=Z, cls=cls, classes=classes, Q=Q, N=N, M=M, exact=exact, G=G,
                        proj=proj, Y=Ya, c_N=c_N, counts=counts)
     data.means = _class_means(Z, cls, Q, counts, exact)
@@ -499,7 +562,8 @@ def left_null_vector(Z):
 
 def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = False,
                         eps=None, t=None, order=None, classes=None, c_N=None,
-                        method: str = "kappa") -> MinimizerResult:
+                        method: str = "kappa",
+                        max_bytes: int = DEFAULT_MAX_BYTES) -> MinimizerResult:
     """Zero-cost deep ReLU network for clustered data (THEORY §4.4); see the module doc.
 
     X (N, M), labels (N,), Y (P, Q) or None (one-hot), ``layers`` = L ≥ Q hidden layers.
@@ -510,7 +574,10 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
     ≤ the exact admissible bound t_max — a user t_j above t_max is an error), ``order``
     a permutation of range(Q) (the class truncated by layer j), ``method`` "kappa"
     (κ < 1/2 required) or "lp" (exact step-wise separability, :mod:`.separability`; always
-    returns exact parameters).
+    returns exact parameters). Exact inputs (Fractions, sympy Rationals, fmpq, object arrays
+    of them, in X or Y) switch on ``exact``: exact inputs give exact outputs. A network
+    whose L layers need more than ``max_bytes`` (:func:`estimate_bytes`) is refused with
+    MemoryError before anything is built (layers beyond Q are identities: L = Q suffices).
 
     >>> import numpy as np
     >>> X = np.array([[0., 0], [0.1, 0], [2, 0], [2, 0.1]])
@@ -522,24 +589,28 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
         raise TypeError("layers: the number of hidden layers L is required")
     if isinstance(layers, bool) or not isinstance(layers, (int, np.integer)):
         raise TypeError(f"layers: expected an integer, got {layers!r}")
+    if layers < 1:
+        raise ValueError(f"layers: expected a positive number of hidden layers L >= Q (the "
+                         f"number of classes), got {layers}")
+    _check_max_bytes(max_bytes)
+    if method not in ("kappa", "lp"):
+        raise ValueError(f"method: expected 'kappa' or 'lp', got {method!r}")
+    exact = bool(exact) or exact_input(X, Y)          # exact inputs → exact outputs
     data = prepare_data(X, labels, Y=Y, exact=exact, classes=classes, c_N=c_N)
     Q = data.Q
     if layers < Q:
         raise ValueError(f"layers: the construction needs L >= Q = {Q} hidden layers (one "
                          f"truncation per class), got {layers}")
+    _guard_layers(data, int(layers), exact or method == "lp", max_bytes)
     order_arg = order
     if order is None:
         order = list(range(Q))
     else:
-        order = [int(o) for o in order]
-        if sorted(order) != list(range(Q)):
-            raise ValueError(f"order: expected a permutation of 0..{Q - 1}, got {order}")
+        order = _check_order(order, Q)
     if method == "lp":
         from .separability import construct_by_separability
         return construct_by_separability(data, layers=layers,
                                          order=None if order_arg is None else order)
-    if method != "kappa":
-        raise ValueError(f"method: expected 'kappa' or 'lp', got {method!r}")
     geo = cluster_geometry(data)
     kappa_input = _input_kappa(data) if data.proj is not None else None
     if not geo.kappa < KAPPA_THRESHOLD:
@@ -547,16 +618,17 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
             f"X: clustering condition fails: kappa = delta/min_j h_j = {geo.kappa:.6g} >= 1/2 "
             f"(threshold)" + (" after projection onto the affine hull of the class means"
                               if data.proj is not None else "") +
-            f"; offending class {data.classes[geo.hmin_class]!r} (smallest h = "
-            f"{geo.h[geo.hmin_class]:.6g}, distance of its mean to the affine hull of the "
+            f"; offending class {label_str(data.classes[geo.hmin_class], True)} (smallest "
+            f"h = {geo.h[geo.hmin_class]:.6g}, distance of its mean to the affine hull of the "
             f"other means), delta = {geo.delta:.6g} attained in class "
-            f"{data.classes[geo.delta_class]!r}; try method='lp' (exact separability check)")
+            f"{label_str(data.classes[geo.delta_class], True)}; try method='lp' (exact "
+            "step-wise separability; CLI: --method lp)")
     hmin = float(geo.h.min())
     room = (hmin - 2 * geo.delta) / 2
     if eps is None:
         eps_f = room / 2
     else:
-        eps_f = float(eps)
+        eps_f = to_float(eps, "eps")
         if not 0 < eps_f < room:
             raise ValueError(f"eps: expected 0 < eps < (h_min - 2 delta)/2 = {room:.6g}, "
                              f"got {eps}")
@@ -565,6 +637,11 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
         if len(t_list) != Q:
             raise ValueError(f"t: expected a scalar or {Q} values (one per layer), got "
                              f"{len(t_list)}")
+        for k, tk in enumerate(t_list):
+            q = to_fraction(tk, "t")                 # NaN/inf/bool/non-numeric refused
+            if not q > 0:
+                raise ValueError(f"t: expected values > 0, got {describe(tk)} for layer {k + 1}")
+            t_list[k] = q if exact else to_float(q, "t")
     else:
         t_list = [None] * Q
     if exact:
@@ -580,6 +657,66 @@ def construct_minimizer(X, labels, Y=None, layers: int = None, exact: bool = Fal
             res.status += (f"; WARNING: float cost {res.cost:.3e} exceeds 1e-10 relative "
                            f"(max cond {max(res.condition):.3g}); use exact=True")
     return res
+
+
+def _check_max_bytes(max_bytes):
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer, float)):
+        raise TypeError(f"max_bytes: expected a number of bytes, got {max_bytes!r}")
+    if not (math.isfinite(max_bytes) and max_bytes > 0):
+        raise ValueError(f"max_bytes: expected a number of bytes > 0, got {max_bytes!r}")
+
+
+def _check_order(order, Q):
+    try:
+        out = [operator.index(o) for o in order]
+    except TypeError:
+        raise TypeError(f"order: expected a permutation of 0..{Q - 1} (integers), got "
+                        f"{order!r}") from None
+    if sorted(out) != list(range(Q)):
+        raise ValueError(f"order: expected a permutation of 0..{Q - 1}, got {out}")
+    return out
+
+
+# bytes of one stored entry: a float64, or an object pointer + a Fraction with two small ints
+_ENTRY_BYTES = {False: 8, True: 8 + 120}
+_LAYER_OVERHEAD = 600       # tuples, array headers, list slots, the condition number
+
+
+def estimate_bytes(N: int, M: int, Q: int, P: int, layers: int, exact: bool) -> int:
+    """Estimated peak memory of the construction: L layers (W_ℓ, b_ℓ; W_1 is Q×M) plus
+    the cumulative pairs, the forward pass (Q×N states) and the output map (P×Q).
+
+    >>> estimate_bytes(4, 2, 2, 2, 99999999999, exact=False) > 2 ** 40
+    True
+    """
+    e = _ENTRY_BYTES[bool(exact)]
+    per_layer = (Q * Q + Q) * e + _LAYER_OVERHEAD
+    fixed = (Q * M + Q * Q + 4 * Q * N + P * Q + P) * e + Q * (Q * Q + Q) * e
+    return int(layers) * per_layer + fixed
+
+
+def _guard_layers(data: ClusterData, layers: int, exact: bool, max_bytes,
+                  name: str = "layers") -> None:
+    P = data.Y.shape[0]
+    need = estimate_bytes(data.N, data.M, data.Q, P, layers, exact)
+    if need > max_bytes:
+        per = estimate_bytes(data.N, data.M, data.Q, P, 1, exact) - \
+            estimate_bytes(data.N, data.M, data.Q, P, 0, exact)
+        fit = max(int((max_bytes - estimate_bytes(data.N, data.M, data.Q, P, 0, exact)) // per),
+                  0)
+        raise MemoryError(
+            f"{name}: L = {layers} hidden layers (Q = {data.Q} classes, M = {data.M} features"
+            f"{', exact' if exact else ''}) need about {_size(need)}, more than max_bytes = "
+            f"{_size(max_bytes)}; use fewer layers (L = Q = {data.Q} suffices — layers beyond Q "
+            f"are identities; at most {fit} fit) or raise the budget (API: max_bytes=...)")
+
+
+def _size(nbytes) -> str:
+    nbytes = float(nbytes)
+    for unit, scale in (("TiB", 2 ** 40), ("GiB", 2 ** 30), ("MiB", 2 ** 20), ("KiB", 2 ** 10)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{int(nbytes)} bytes"
 
 
 def _input_kappa(data: ClusterData) -> float:
@@ -632,11 +769,21 @@ def _construct_float(data, geo, order, eps, t_list, L):
         done.append(j)
     layers, output, A, c = assemble(data, cum, apexes, L)
     cost, _ = network_cost(layers, output, data)
-    cond = [float(np.linalg.cond(W)) for W, _ in _padded(cum, L)]
+    cond = conditions(_padded(cum, L))
     return MinimizerResult(cost=cost, cost_exact=None, kappa=geo.kappa, condition=cond,
                            layers=layers, output=output, exact=False, classes=data.classes,
                            order=order, apexes=apexes, cumulative=_padded(cum, L), A=A, c=c,
                            eps=eps, t=ts, data=data, geometry=geo)
+
+
+def conditions(cum) -> list:
+    """cond₂ of each cumulative W^{(ℓ)}; a repeated (padding) matrix is computed once."""
+    out, last_W, last_c = [], None, None
+    for W, _ in cum:
+        if W is not last_W:
+            last_W, last_c = W, float(np.linalg.cond(np.asarray(W, dtype=float)))
+        out.append(last_c)
+    return out
 
 
 def _padded(cum, L):
@@ -679,8 +826,7 @@ def _construct_exact(data, geo, order, eps, t_list, L):
                 t_def = min(eps / delta, t_def)
             t_target = _rat(t_def * geo.h[j], 1000)
         else:
-            t_target = Fraction(t_list[step]) if not isinstance(t_list[step], Fraction) \
-                else t_list[step]
+            t_target = to_fraction(t_list[step], "t")
         W, b, tj, tmax = exact_truncation_layer(v, a, P, inside, G, t_target)
         if t_list[step] is not None and tj != t_target:
             raise ValueError(f"t: layer {step + 1} needs 0 < t <= {float(tmax):.6g} (exact "
@@ -694,7 +840,7 @@ def _construct_exact(data, geo, order, eps, t_list, L):
         rhos.append(rho)
     layers, output, A, c = assemble(data, cum, apexes, L)
     cost, cost_ex = network_cost(layers, output, data)
-    cond = [float(np.linalg.cond(np.asarray(W, dtype=float))) for W, _ in _padded(cum, L)]
+    cond = conditions(_padded(cum, L))
     return MinimizerResult(cost=cost, cost_exact=cost_ex, kappa=geo.kappa, condition=cond,
                            layers=layers, output=output, exact=True, classes=data.classes,
                            order=order, apexes=apexes, cumulative=_padded(cum, L), A=A, c=c,

@@ -28,8 +28,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from .construct import (MinimizerResult, _eye, assemble, construct_minimizer,
-                        exact_truncation_layer, left_null_vector, network_cost)
+from .construct import (DEFAULT_MAX_BYTES, MinimizerResult, _eye, _guard_layers, assemble,
+                        construct_minimizer, exact_truncation_layer, left_null_vector,
+                        network_cost)
 from .truncation import truncate
 
 __all__ = ["family_member", "output_null_direction"]
@@ -93,8 +94,17 @@ def family_member(res: MinimizerResult, *, mu=None, rescale=None, extra_layers: 
         raise ValueError("res: family members need a result of construct_minimizer "
                          "(method='kappa')")
     ex = res.exact
-    rng = np.random.default_rng(seed)
+    if isinstance(extra_layers, bool) or not isinstance(extra_layers, (int, np.integer)):
+        raise TypeError(f"extra_layers: expected an integer >= 0, got {extra_layers!r}")
+    if extra_layers < 0:
+        raise ValueError(f"extra_layers: expected an integer >= 0, got {extra_layers}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed: expected an integer >= 0, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed: expected an integer >= 0, got {seed}")
     Q, L = data.Q, len(res.layers)
+    _guard_layers(data, L + int(extra_layers), ex, DEFAULT_MAX_BYTES, name="extra_layers")
+    rng = np.random.default_rng(seed)
     base = res
     if order is not None or eps is not None or t is not None:
         labels = [data.classes[c] for c in data.cls]

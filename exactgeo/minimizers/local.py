@@ -28,7 +28,7 @@ from itertools import combinations
 import numpy as np
 
 from ..numbers import exact_inv
-from .construct import prepare_data
+from .construct import exact_input, prepare_data
 from .gd import cost as net_cost, flatten, gradient, unflatten
 
 __all__ = ["affine_least_squares", "no_truncation_minimum", "rrr_costs",
@@ -55,8 +55,8 @@ def class_statistics(data):
 def affine_least_squares(X, labels, Y=None, exact=False, c_N=None):
     """C_aff = c_N·min_{A,c} Σ|Ax + c − y_j|²: ``direct`` (normal equations over all samples)
     and ``closed_form`` (class statistics, THEORY §4.5), plus the minimiser (A, c).
-    Exact mode: both are Fractions and must be equal."""
-    data = prepare_data(X, labels, Y=Y, exact=exact, c_N=c_N)
+    Exact mode (automatic for exact inputs): both are Fractions and must be equal."""
+    data = prepare_data(X, labels, Y=Y, exact=bool(exact) or exact_input(X, Y), c_N=c_N)
     ex = data.exact
     Xt = data.X.T
     N = data.N
@@ -96,7 +96,9 @@ def no_truncation_minimum(X, labels, Y=None, layers=2, exact=False, eta=None, c_
     """The §4.5 configuration: W_1 = I (M = Q) or the first Q coordinates' identity padded
     (Q × M, needs M ≥ … — here we use W_1 = [I | 0] when M ≥ Q), b_1 = η𝟙, W_ℓ = I, b_ℓ = 0,
     output realising the affine least-squares map. Returns dict(layers, output, cost,
-    cost_closed_form). Requires M ≤ Q so that the identity path carries all of x."""
+    cost_closed_form). Requires M ≤ Q so that the identity path carries all of x.
+    Exact inputs give exact outputs."""
+    exact = bool(exact) or exact_input(X, Y)
     data = prepare_data(X, labels, Y=Y, exact=exact, c_N=c_N)
     ex = data.exact
     Q, M = data.Q, data.M

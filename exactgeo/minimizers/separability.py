@@ -45,8 +45,8 @@ import numpy as np
 
 from ..numbers import exact_inv, from_fmpq_mat, to_fmpq_mat
 from .construct import (ClusterData, MinimizerResult, _padded, assemble,  # noqa: F401
-                        cluster_geometry, construct_minimizer, exact_truncation_layer,
-                        network_cost, prepare_data)
+                        cluster_geometry, conditions, construct_minimizer,
+                        exact_truncation_layer, label_str, network_cost, prepare_data)
 from .truncation import truncate
 
 __all__ = ["check_truncation", "StepResult", "SeparabilityReport", "separate",
@@ -228,7 +228,7 @@ def _run(data: ClusterData, order=None, build=True):
             tried.append(res)
         if chosen is None:
             steps.extend(tried)
-            names = ", ".join(repr(data.classes[r.cls]) for r in tried)
+            names = ", ".join(label_str(data.classes[r.cls], True) for r in tried)
             kinds = {r.status for r in tried}
             msg = (f"step {step + 1}: no remaining class ({names}) is strictly separable from "
                    f"the other current points ({'/'.join(sorted(kinds))})")
@@ -285,7 +285,7 @@ def construct_by_separability(data: ClusterData, layers: int, order=None) -> Min
     lay, out, A, c = assemble(data, rep.cumulative, rep.apexes, layers)
     cost, cost_ex = network_cost(lay, out, data)
     geo = cluster_geometry(data)
-    cond = [float(np.linalg.cond(np.asarray(W, dtype=float))) for W, _ in cum]
+    cond = conditions(cum)
     res = MinimizerResult(cost=cost, cost_exact=cost_ex, kappa=geo.kappa, condition=cond,
                           layers=lay, output=out, exact=True, classes=data.classes,
                           order=rep.order, apexes=rep.apexes, cumulative=cum, A=A, c=c,

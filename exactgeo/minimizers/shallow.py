@@ -25,7 +25,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..numbers import exact_inv
-from .construct import left_null_vector, network_cost, prepare_data
+from .construct import exact_input, left_null_vector, network_cost, prepare_data
 from .local import affine_least_squares, class_statistics
 
 __all__ = ["shallow_relations", "mean_fitting_network"]
@@ -61,7 +61,9 @@ def shallow_relations(X, labels, Y=None, exact=False, c_N=None) -> dict:
     (D⁻¹ + K⁻¹)⁻¹ form, None if S_w is singular), ``gap`` = U − m, ``gap_formula``,
     ``rel_gap`` = gap/U; affine: ``U_aff0`` (μ = 0), ``U_aff_best``, ``C_aff``,
     ``gap_aff0``, ``gap_aff_best``; and ``delta2`` (δ²) with the ratios ``*_over_delta2``.
+    Exact inputs give exact outputs (``exact`` is then switched on).
     """
+    exact = bool(exact) or exact_input(X, Y)
     data = prepare_data(X, labels, Y=Y, exact=exact, c_N=c_N)
     ex = data.exact
     Q, M = data.Q, data.M

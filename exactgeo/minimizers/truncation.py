@@ -104,11 +104,23 @@ def layers_from_cumulative(cum):
     for Wc, bc in cum:
         if prev is None:
             layers.append((Wc, bc))
+        elif Wc is prev[0] and bc is prev[1]:   # a repeated pair (padding): W_ℓ = I, b_ℓ = 0
+            layers.append(_identity_layer(Wc))
         else:
             W = Wc @ inverse(prev[0])
             layers.append((W, bc - W @ prev[1]))
         prev = (Wc, bc)
     return layers
+
+
+def _identity_layer(like):
+    Q = like.shape[0]
+    if is_exact_array(like):
+        W = np.full((Q, Q), Fraction(0), dtype=object)
+        for i in range(Q):
+            W[i, i] = Fraction(1)
+        return W, np.full(Q, Fraction(0), dtype=object)
+    return np.eye(Q), np.zeros(Q)
 
 
 def hidden_states(layers, X):
@@ -123,7 +135,9 @@ def hidden_states(layers, X):
 
 def forward(layers, output, X):
     """F(X) = W_{L+1} x^{(L)} + b_{L+1}; X of shape (Q_in, N) → (P, N)."""
-    h = hidden_states(layers, X)[-1]
+    h = X
+    for Wl, bl in layers:       # no list of all states: memory O(Q N), not O(L Q N)
+        h = relu(Wl @ h + _col(bl, h))
     W, b = output
     return W @ h + _col(b, h)
 
