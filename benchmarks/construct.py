@@ -20,6 +20,8 @@ from fractions import Fraction
 import numpy as np
 
 from exactgeo.minimizers import construct_minimizer
+from exactgeo.minimizers.result import network_cost
+from exactgeo.minimizers.truncation import forward
 
 
 def clusters(Q, n, noise, seed=0, decimals=None):
@@ -65,7 +67,6 @@ def main(argv=None):
     X, lab = clusters(10, 10_000, 0.5)
     med, ts, res = timed(lambda: construct_minimizer(X, lab, layers=10), 5)
     rel = res.cost / 0.5
-    from exactgeo.minimizers.truncation import forward
     fmed, _, _ = timed(lambda: forward(res.layers, res.output, X.T), 5)
     rows.append(("float construction + float verification, Q = 10, N = 10^5, L = 10", med, ts,
                  "<= 2 s", f"cost = {res.cost:.1e} (relative {rel:.1e}), kappa = {res.kappa:.3f},"
@@ -77,7 +78,6 @@ def main(argv=None):
     med, ts, res = timed(lambda: construct_minimizer(Xe, labq, layers=4, exact=True), 3)
     rows.append(("exact construction + exact forward-pass verification, Q = 4, N = 200, L = 4",
                  med, ts, "<= 10 s", f"cost_exact = {res.cost_exact}, kappa = {res.kappa:.3f}"))
-    from exactgeo.minimizers.construct import network_cost
     vmed, _, _ = timed(lambda: network_cost(res.layers, res.output, res.data), 3)
     nmed, _, tot = timed(lambda: naive_exact_check(res, Xe, labq), 3)
     assert tot == 0

@@ -17,7 +17,7 @@ _GA = ["wedge", "cross", "blade_indices", "hodge_dual", "volume", "gram_norm2",
        "reflect_across_point", "reflect_across_hyperplane", "to_clifford", "from_clifford"]
 _LAZY = {
     **{name: "exactgeo.ga" for name in _GA},
-    "fit": "exactgeo.fitting",
+    "fit": "exactgeo.pipeline",
     "construct_minimizer": "exactgeo.minimizers",
     "check_truncation": "exactgeo.minimizers",
     "shallow_relations": "exactgeo.minimizers",
@@ -29,6 +29,7 @@ _LAZY = {
     "network_certificate": "exactgeo.certify",
     "column_generation": "exactgeo.certify",
     "TwoLayerNet": "exactgeo.nets",
+    "Network": "exactgeo.nets",
     "load": "exactgeo.data",
     "read_csv": "exactgeo.data",
 }

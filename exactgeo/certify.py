@@ -31,7 +31,7 @@ words mean exactly this (README, and ``certificate.status`` in the JSON):
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Optional
 
@@ -124,15 +124,8 @@ def decide(sup, beta, *, kind: str, sup_sq=None) -> str:
 
 
 def pricing_family(family):
-    """The family whose oracle prices the *network* problem. For ℓ1 families built
-    without axes (dictionaries W1 / T), the finite dictionary is not the network's
-    neuron set: the supremum is over all ℓ1-unit neurons, which the W1+ / B1+ oracle
-    evaluates exactly (THEORY §2.4), so price with the axes=True sibling."""
-    if getattr(family, "reg", None) == "l1" and getattr(family, "axes", True) is False:
-        from .families import get_family
-        return get_family(family.activation, depth=getattr(family, "depth", 2), reg="l1",
-                          bias=family.bias, axes=True)
-    return family
+    """The family whose oracle prices the *network* problem: ``family.pricer()``."""
+    return family.pricer()
 
 
 def _is_exact_vector(r) -> bool:
@@ -242,7 +235,7 @@ def _certificate_float(family, X, r_f, beta, b_f, samples, seed, r_radius, kind,
             "enclosed": "irrational residual: ties at active columns cannot be decided in floats"
             }.get(lasso_status, "float residual: rerun with exact=True to decide exactly")
     if rigorous_r and pr.atom is not None:
-        from .lasso.ball import ball_atom_value
+        from .lasso.exact.ball import ball_atom_value
         chk = ball_atom_value(family, X, pr.atom, r_arb if r_arb is not None else r_f, beta,
                               r_radius=r_radius)
         if chk is None:
@@ -306,328 +299,21 @@ def _from_float_pricing(pr, beta, b_f, tol, kind, lasso_status, note):
 
 
 # --------------------------------------------------------------------- colgen
-
-#: Why :func:`column_generation` stopped (``ColumnGeneration.stop``).
-STOP_REASONS = ("no-violation-float", "no-violation-sampled", "max-rounds", "time-limit",
-                "repeat-column", "no-candidate")
-
-
-@dataclass
-class ColumnGeneration:
-    """Result of :func:`column_generation` (floats). It never claims optimality: only an
-    exact certificate of the final residual does (:func:`network_certificate`).
-
-    ``atoms`` the final column set, ``A`` (n, p) its float feature matrix, ``solution`` the
-    last :class:`LassoSolution` (or a stand-in with z, xi, objective for p = 0), ``history``
-    the oracle value S(r) per completed pricing round, ``added`` the atoms added,
-    ``rounds`` the rounds started, ``pricing`` the last oracle answer.
-
-    ``stop`` says why it stopped (one of :data:`STOP_REASONS`), ``message`` the same in
-    words with the numbers: "no-violation-float" (the exact oracle, in floating point,
-    found S ≤ β(1 + tol): evidence, not a certificate), "no-violation-sampled" (the
-    sampled oracle found none: a lower bound on S), "max-rounds", "time-limit"
-    (``max_seconds`` reached; the last completed round's solution is returned),
-    "repeat-column" (the maximiser is already a column: the Lasso solve, not the
-    dictionary, limits progress), "no-candidate" (the oracle returned no neuron).
-    ``oracle_kind`` "exact" | "sampled"; ``pricing_work`` the oracle's work over all
-    rounds in ``pricing_unit`` (subsets "candidates", "anchors", or sampled
-    "directions") and ``pricing_seconds`` its time.
-    """
-    atoms: list
-    A: np.ndarray
-    solution: Any
-    history: list = field(default_factory=list)
-    added: list = field(default_factory=list)
-    rounds: int = 0
-    pricing: Any = None
-    seconds: float = 0.0
-    stop: str = ""
-    message: str = ""
-    beta: float = float("nan")
-    tol: float = 0.0
-    max_rounds: Optional[int] = None
-    max_seconds: Optional[float] = None
-    oracle_kind: str = ""
-    pricing_work: int = 0
-    pricing_unit: str = "candidates"
-    pricing_seconds: float = 0.0
-
-    @property
-    def objective(self) -> float:
-        return float(self.solution.objective)
-
-    @property
-    def no_violation_float(self) -> bool:
-        """The last pricing round, in floating point, found no S(r) > β(1 + tol) (exact
-        oracle) or no violating sampled neuron. Not a certificate."""
-        return self.stop in ("no-violation-float", "no-violation-sampled")
-
-    @property
-    def converged(self) -> bool:
-        """Deprecated alias of :attr:`no_violation_float` (floating-point evidence only,
-        never a certificate); read :attr:`stop` instead."""
-        return self.no_violation_float
-
-    def to_json(self) -> dict:
-        """The run's summary for reports (fitting adds ``from_empty`` and ``converged``
-        = whether the final certificate is ``certified-optimal``)."""
-        rate = self.pricing_work / self.pricing_seconds if self.pricing_seconds > 0 else None
-        return {"stop": self.stop, "message": self.message,
-                "no_violation_float": self.no_violation_float, "rounds": int(self.rounds),
-                "added": len(self.added), "columns": int(self.A.shape[1]),
-                "history": [float(v) for v in self.history], "beta": float(self.beta),
-                "tol": float(self.tol), "max_rounds": self.max_rounds,
-                "max_seconds": self.max_seconds, "oracle": self.oracle_kind,
-                "seconds": float(self.seconds), "pricing_seconds": float(self.pricing_seconds),
-                "pricing_work": int(self.pricing_work), "pricing_unit": self.pricing_unit,
-                "pricing_rate": rate}
+# Column generation is the working-set loop over a generated column source
+# (exactgeo.lasso.colgen); it is re-exported here, its historical home, and loaded
+# on first use so that importing this module stays light.
+_LASSO_NAMES = {"column_generation": "colgen", "ColumnGeneration": "colgen",
+                "STOP_REASONS": "colgen", "solve": "solver"}
 
 
-@dataclass
-class _Trivial:
-    """The exact Lasso solution over the empty dictionary (z = (), ξ = mean(y) or 0),
-    with the fields of a :class:`LassoSolution` that callers read."""
-    z: np.ndarray
-    xi: float
-    residual: np.ndarray
-    objective: float
-    converged: bool = True          # the *solver's* convergence: exact here
-    gap: float = 0.0
-    rel_gap: float = 0.0
-    n_epochs: int = 0
-    seconds: float = 0.0
-    dual_objective: float = float("nan")
-
-    @property
-    def r(self) -> np.ndarray:
-        return self.residual
-
-    @property
-    def lam(self) -> np.ndarray:
-        return self.residual
-
-
-def solve(A, y, beta, *, intercept=True, tol=1e-9, z0=None, xi0=None, max_seconds=None,
-          method=None):
-    """``exactgeo.lasso.solve_lasso`` with the empty dictionary handled (p = 0);
-    ``max_seconds`` and ``method`` are passed on when given (with ``max_seconds`` the
-    solution may have ``converged`` False)."""
-    A = np.asarray(A, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if A.shape[1] == 0:
-        xi = float(y.mean()) if intercept else 0.0
-        r = y - xi
-        obj = 0.5 * float(r @ r)
-        return _Trivial(np.zeros(0), xi, r, obj, dual_objective=obj)
-    from .lasso import solve_lasso
-    kw = {} if max_seconds is None else {"max_seconds": max(float(max_seconds), 1e-3)}
-    if method is not None:
-        kw["method"] = method
-    return solve_lasso(A, y, float(beta), intercept=intercept, tol=tol, z0=z0, xi0=xi0, **kw)
-
-
-class _TimeUp(Exception):
-    """Raised from the pricing progress callback when ``max_seconds`` has passed."""
-
-    def __init__(self, done, total, unit):
-        super().__init__("time limit")
-        self.done, self.total, self.unit = done, total, unit
-
-
-def _is_column(A, col, max_bytes) -> bool:
-    """Is ``col`` (n,) equal (to 1e-12 relative) to a column of A? Blocked over the
-    columns so the temporary stays within ``max_bytes``."""
-    n, p = A.shape
-    if p == 0:
-        return False
-    tol = 1e-12 * (1 + float(np.abs(col).max()))
-    blk = max(1, int(max_bytes) // (16 * max(1, n)))
-    for s in range(0, p, blk):
-        if np.min(np.max(np.abs(A[:, s:s + blk] - col[:, None]), axis=0)) <= tol:
-            return True
-    return False
-
-
-def _g(x) -> str:
-    return f"{x:.3g}"
-
-
-def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds: int = 50,
-                      tol: float = 1e-6, lasso_tol: float = 1e-10, samples: int = 2000,
-                      seed: int = 0, atoms=None, dictionary=None,
-                      max_seconds: Optional[float] = None, max_bytes: Optional[int] = None,
-                      max_candidates: Optional[int] = None,
-                      progress=True) -> ColumnGeneration:
-    """Solve the Lasso on a dictionary (``atoms``, default the family's finite dictionary),
-    price the residual with the family oracle, add the maximiser as a column and re-solve
-    warm-started, until the float oracle finds no violation S(r) ≤ β(1 + tol), or a limit
-    (THEORY §2.5). ``result.stop`` / ``result.message`` say which (:class:`ColumnGeneration`);
-    the run never claims optimality — certify the final residual exactly for that.
-
-    Floating point throughout; with an exact oracle (1-D, 2-D, ℓ1) the value converges to
-    the network optimum P∞. On THEORY G1 (ℓ2) it adds u = (1, 1)/√2 and reaches
-    √2/10 − 1/200. ``atoms=[]`` starts from the empty dictionary (for dictionaries too
-    large to store); ``dictionary`` reuses an already built one.
-
-    Limits: ``max_rounds`` pricing rounds; ``max_seconds`` wall-clock seconds (checked
-    between rounds, during pricing, and passed to the Lasso solver); ``max_bytes`` the
-    oracle's peak working memory (default 256 MiB) and ``max_candidates`` its ℓ1
-    enumeration size (default 10⁹ subsets per round) — beyond them the oracle refuses up
-    front, before the first solve (``PricingTooLarge``, a MemoryError, naming the sizes).
-    ``progress``: True (default) reports round, objective, S/β, columns and pricing
-    throughput on stderr once the run exceeds ~2 s; False is silent; or an
-    :class:`exactgeo.progress.Progress` (its clock also times ``max_seconds``).
-
-    >>> import numpy as np
-    >>> from exactgeo.families import get_family
-    >>> cg = column_generation(get_family("relu", reg="l2", bias=False), np.eye(2),
-    ...                        np.ones(2), 0.1, intercept=False)
-    >>> round(cg.objective, 12), cg.added[0].u.round(6).tolist()
-    (0.136421356237, [0.707107, 0.707107])
-    >>> cg.stop, cg.no_violation_float                # evidence, not a certificate
-    ('no-violation-float', True)
-    """
-    from .progress import as_progress
-    prog = as_progress(progress)
-    clock = prog.clock
-    t0 = clock()
-    deadline = None if max_seconds is None else t0 + float(max_seconds)
-    Xf = _float_X(X)
-    yf = np.asarray(y, dtype=float)
-    n, d = Xf.shape
-    b_f = float(beta)
-    oracle = pricing_family(family)
-    budget = 2 ** 28 if max_bytes is None else int(max_bytes)
-    plan = {"candidates": 0, "unit": "candidates"}
-    if hasattr(oracle, "pricing_plan"):      # refuses before anything is allocated
-        plan = oracle.pricing_plan(n, d, exact=False, samples=samples, max_bytes=max_bytes,
-                                   max_candidates=max_candidates)
-    unit = plan["unit"]
-    if atoms is None:
-        D = dictionary if dictionary is not None else family.dictionary(Xf, exact=False)
-        atoms = list(D.atoms)
-        A = np.asarray(D.float_matrix(), dtype=float)
-    else:
-        atoms = list(atoms)
-        A = (np.asarray(family.features(Xf, atoms), dtype=float) if atoms
-             else np.zeros((len(yf), 0)))
-
-    def remaining():
-        return None if deadline is None else deadline - clock()
-
-    sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol, max_seconds=remaining())
-    history, added = [], []
-    pr = None
-    rounds = 0
-    work, t_pricing = 0, 0.0
-    stop = message = None
-    state = {"round": 0, "t": t0}
-
-    def tick(done, total, u):
-        now = clock()
-        if deadline is not None and now > deadline:
-            raise _TimeUp(done, total, u)
-        dt = now - state["t"]
-        if dt >= min(1.0, prog.interval) and prog.due():   # slow pricing: report inside it
-            rate = done / dt if dt > 0 else float("inf")
-            eta = f", ETA {(total - done) / rate:.0f} s" if 0 < rate < float("inf") else ""
-            prog.update(f"colgen round {state['round']}: pricing {done / max(total, 1):.0%} of "
-                        f"{_g(total)} {u} ({_g(rate)} {u}/s{eta}); objective "
-                        f"{float(sol.objective):.10g}, {A.shape[1]} columns")
-
-    def ratio():
-        return history[-1] / b_f if history and b_f > 0 else float("nan")
-
-    for rounds in range(1, max_rounds + 1):
-        if deadline is not None and clock() > deadline:
-            rounds -= 1
-            stop = "time-limit"
-            message = (f"stopped at max_seconds={max_seconds:g} after {rounds} rounds "
-                       f"({clock() - t0:.1f} s)")
-            break
-        z = np.asarray(sol.z, dtype=float)
-        r = yf - A @ z - float(sol.xi)
-        state.update(round=rounds, t=clock())
-        try:
-            pr = oracle.price(Xf, r, samples=samples, seed=seed, max_bytes=max_bytes,
-                              max_candidates=max_candidates, progress=tick)
-        except _TimeUp as up:
-            work += int(up.done)
-            t_pricing += clock() - state["t"]
-            stop = "time-limit"
-            message = (f"stopped at max_seconds={max_seconds:g} during the pricing of round "
-                       f"{rounds} ({up.done / max(up.total, 1):.0%} of {_g(up.total)} {up.unit}"
-                       f" priced, {clock() - t0:.1f} s); the solution of round {rounds - 1} "
-                       "is returned")
-            break
-        dt = clock() - state["t"]
-        t_pricing += dt
-        w = int(plan["candidates"]) if plan["candidates"] else 0
-        work += w
-        S = float(pr.sup)
-        history.append(S)
-        prog.update(force=dt >= prog.interval, msg=lambda: (
-            f"colgen round {rounds}: objective {float(sol.objective):.10g}, S/beta {ratio():.6g}, "
-            f"{A.shape[1]} columns, priced {_g(w)} {unit} in {dt:.2g} s"
-            + (f" ({_g(w / dt)} {unit}/s)" if dt > 0 and w else "")))
-        if S <= b_f * (1 + tol):
-            if pr.kind == "sampled":
-                stop = "no-violation-sampled"
-                message = (f"no violation among {pr.samples} sampled neurons: S(r) >= "
-                           f"{S:.10g}, S/beta = {ratio():.9g} <= 1 + {tol:g} after {rounds} "
-                           "rounds; a sampled oracle gives only a lower bound on S and "
-                           "never certifies")
-            else:
-                stop = "no-violation-float"
-                message = (f"floating-point pricing found no violation: S(r) = {S:.10g}, "
-                           f"S/beta = {ratio():.9g} <= 1 + {tol:g} after {rounds} rounds; "
-                           "evidence, not a certificate (the exact certificate decides: "
-                           "exact=True, certify=True)")
-            break
-        if pr.atom is None:
-            stop = "no-candidate"
-            message = (f"the pricing oracle returned no neuron in round {rounds} "
-                       f"(S(r) = {S:.10g}); nothing to add")
-            break
-        col = np.asarray(oracle.features(Xf, [pr.atom]), dtype=float)[:, 0]
-        if _is_column(A, col, budget):
-            stop = "repeat-column"
-            message = (f"the oracle's maximiser (S/beta = {ratio():.9g} > 1 + {tol:g}) is "
-                       f"already a column in round {rounds}: the Lasso solution (rel_gap "
-                       f"{float(getattr(sol, 'rel_gap', float('nan'))):.3g}, tol "
-                       f"{lasso_tol:g}), not the dictionary, limits progress")
-            break
-        atoms.append(pr.atom)
-        added.append(pr.atom)
-        A = np.column_stack([A, col])
-        z0 = np.append(z, 0.0)
-        # warm start: coordinate descent uses z0 (the default interior point method for
-        # n <= 2000 ignores it and costs O(n^3) per solve, ~3-30 s at n = 2000)
-        sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol, z0=z0, xi0=float(sol.xi),
-                    max_seconds=remaining(), method="cd")
-    if stop is None:
-        stop = "max-rounds"
-        message = (f"stopped at max_rounds={max_rounds}: " +
-                   (f"the last pricing found S/beta = {ratio():.9g} > 1 + {tol:g}; its "
-                    "maximiser was added but the new solution was not priced"
-                    if history else "no pricing round was run"))
-    if not getattr(sol, "converged", True):
-        message += (f"; the last Lasso solve stopped at rel_gap "
-                    f"{float(getattr(sol, 'rel_gap', float('nan'))):.3g} > {lasso_tol:g}")
-    seconds = clock() - t0
-    prog.done(lambda: (f"colgen {stop} after {rounds} rounds, {len(added)} columns added, "
-                       f"objective {float(sol.objective):.10g}: {message}"))
-    return ColumnGeneration(atoms, A, sol, history, added, rounds, pr, seconds, stop, message,
-                            b_f, float(tol), max_rounds,
-                            None if max_seconds is None else float(max_seconds),
-                            pr.kind if pr is not None else _oracle_kind(oracle, d),
-                            work, unit, t_pricing)
-
-
-def _oracle_kind(family, d: int) -> str:
-    kind = getattr(family, "oracle_kind", None)
-    return kind(d) if callable(kind) else ("exact" if getattr(family, "exact_oracle", True)
-                                           else "sampled")
+def __getattr__(name):
+    mod = _LASSO_NAMES.get(name)
+    if mod is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+    value = getattr(import_module(f"exactgeo.lasso.{mod}"), name)
+    globals()[name] = value
+    return value
 
 
 # ------------------------------------------------- ℓ2 ties over algebraic numbers
@@ -723,9 +409,9 @@ def exact_l2_certificate(family, X, columns, norm_sq, support, signs, y, beta, *
     """Resolve the ℓ2 tie S(r) = β rigorously (THEORY §5.8) for a 2-D ℓ2 family.
 
     The KKT point on the basis F (columns a_k/√q_k) is rebuilt *exactly* in Q(√q_1, …)
-    (:func:`exactgeo.lasso.ball.kkt_exact`: r is a rational vector plus rational
+    (:func:`exactgeo.lasso.exact.ball.kkt_exact`: r is a rational vector plus rational
     multiples of the √q_k), then every angular sector of THEORY §2.5 (every anchor with
-    bias) is evaluated in ball arithmetic (:func:`exactgeo.lasso.ball.l2_2d_decide`):
+    bias) is evaluated in ball arithmetic (:func:`exactgeo.lasso.exact.ball.l2_2d_decide`):
     maxima strictly below β are done, one strictly above β is a violation whose witness
     neuron is re-verified from the exact data, maxima at rays equal to an active column
     are = β by KKT, and only the true ties are decided exactly (canonical square-root
@@ -738,7 +424,7 @@ def exact_l2_certificate(family, X, columns, norm_sq, support, signs, y, beta, *
     data, n > ``max_n``, |F| > ``max_support``, or the basis does not reproduce the signs).
     ``objective_algebraic`` is the Lasso optimum as a sympy expression.
     """
-    from .lasso.ball import kkt_exact, l2_2d_decide
+    from .lasso.exact.ball import kkt_exact, l2_2d_decide
     t0 = time.perf_counter()
     deadline = t0 + float(budget)
     X = np.asarray(X, dtype=object)
@@ -770,7 +456,7 @@ def exact_l2_certificate(family, X, columns, norm_sq, support, signs, y, beta, *
     dec = l2_2d_decide(family, Xq, r, b, active, deadline=deadline, budget=float(budget))
     obj = None
     if time.perf_counter() < deadline:      # ½rᵀr + βΣ s_kθ_k, exact (display: ≤ 400 terms)
-        from .lasso.ball import quad_dot
+        from .lasso.exact.ball import quad_dot
         q = quad_dot(r, r) * Fraction(1, 2)
         for sk, th in zip(s, theta):
             q = q + th * (b * sk)

@@ -22,9 +22,13 @@ def build_parser() -> argparse.ArgumentParser:
     fit = sub.add_parser("fit", help="fit a network as a certified Lasso over geometric features")
     fit.add_argument("data", help="CSV: feature columns then a target column, or a bundled "
                                   "dataset name such as 'spiral'")
-    fit.add_argument("--model", choices=["relu", "abs"], default="relu")
+    from .families import registered
+    keys = registered()
+    fit.add_argument("--model", choices=sorted({k[0] for k in keys}), default="relu",
+                     help="the activation / architecture (a registered family)")
     fit.add_argument("--depth", type=int, default=2)
-    fit.add_argument("--reg", choices=["l2", "l1"], default="l1")
+    fit.add_argument("--reg", choices=sorted({k[2] for k in keys}), default="l1",
+                     help="the inner-weight penalty: l2 (weight decay) or l1")
     fit.add_argument("--no-bias", action="store_true")
     g = fit.add_mutually_exclusive_group(required=True)
     g.add_argument("--beta", type=str, help="regularization β > 0 (a number or p/q)")
@@ -63,14 +67,14 @@ def main(argv=None) -> int:
         if args.command == "prove":
             from proofs.runner import cli_prove as run
         elif args.command == "fit":
-            from .fitting import cli_fit as run
+            from .pipeline import cli_fit as run
         else:
             from .minimizers.cli import cli_construct as run
         return run(args)
     except (ValueError, TypeError, OSError, MemoryError, OverflowError) as exc:
         print(f"exactgeo: error: {_one_line(exc, args.command)}", file=sys.stderr)
         return 2
-    except RuntimeError as exc:    # e.g. fitting.InconsistentResult: never print a false result
+    except RuntimeError as exc:    # e.g. results.InconsistentResult: never print a false result
         print(f"exactgeo: internal error: {_one_line(exc, args.command)}", file=sys.stderr)
         return 1
 

@@ -1,6 +1,8 @@
-"""CSV data: feature columns then one target (or label) column; an optional header row.
+"""Training data: read (CSV: feature columns then one target or label column; an optional
+header row) and validated once into a :class:`Data` object that travels through the
+pipeline with its exact and float views, its shape and its provenance.
 
-Errors name the file, the 1-based row and column, and what was expected.
+Errors name the file, the 1-based row and column (or the argument), and what was expected.
 
 >>> import tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "d.csv")
@@ -13,12 +15,15 @@ from __future__ import annotations
 
 import csv
 import math
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
-from .numbers import MAX_DECIMAL_EXPONENT, parse_fraction_str
+from .numbers import (FLOAT_MAX, MAX_DECIMAL_EXPONENT, as_array, as_exact_array,
+                      check_float_range, parse_fraction_str)
 
 
 def _parse(cell: str, exact: bool):
@@ -179,3 +184,66 @@ def load(data, exact: bool = False, labels: bool = False):
     if path.exists() or path.suffix == ".csv" or len(path.parts) > 1:
         return read_csv(path, exact=exact, labels=labels)
     return read_csv(dataset_path(str(data)), exact=exact, labels=labels)
+
+
+@dataclass(frozen=True, eq=False)
+class Data:
+    """Training data X (n, d), y (n,), validated once (:meth:`of`).
+
+    ``X``/``y`` the working view: exact object arrays of Fractions when ``exact``, else
+    float64; ``X_float``/``y_float`` always float64 (the float stages); ``source`` where
+    the data came from (a path, a bundled name, or "arrays").
+
+    >>> from fractions import Fraction as F
+    >>> data = Data.of([[F(1), F(0)], [F(0), F(1)]], [F(1), F(1)])
+    >>> data.exact, data.n, data.d, data.X_float.dtype.name
+    (True, 2, 2, 'float64')
+    """
+    X: np.ndarray
+    y: np.ndarray
+    X_float: np.ndarray
+    y_float: np.ndarray
+    exact: bool
+    source: str = "arrays"
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.X.shape[1]
+
+    @classmethod
+    def of(cls, X, y, *, exact: Optional[bool] = None, source: str = "arrays") -> "Data":
+        """Validate (X, y). Exact inputs (Fractions, sympy Rationals, fmpq) give exact
+        data; ``exact=True`` converts floats exactly (their binary value). 1-D X is read as
+        (n, 1). ValueError/TypeError naming X or y otherwise."""
+        X_arr, ex_x = as_array(X, "X")
+        y_arr, ex_y = as_array(y, "y")
+        if X_arr.ndim == 1:
+            X_arr = X_arr.reshape(-1, 1)
+        if X_arr.ndim != 2:
+            raise ValueError(f"X: expected shape (n, d), got shape {X_arr.shape}")
+        if y_arr.ndim != 1 or y_arr.shape[0] != X_arr.shape[0]:
+            raise ValueError(f"y: expected shape ({X_arr.shape[0]},) to match X "
+                             f"{X_arr.shape}, got {y_arr.shape}")
+        if X_arr.shape[0] < 1 or X_arr.shape[1] < 1:
+            raise ValueError(f"X: expected at least one sample and one feature, got "
+                             f"{X_arr.shape}")
+        # the float stages (solver, float mirror) need every value to be a finite float
+        check_float_range(X_arr, "X")
+        check_float_range(y_arr, "y")
+        n = X_arr.shape[0]
+        y_f = np.asarray(y_arr, dtype=float)
+        limit = math.sqrt(FLOAT_MAX / (4 * n))
+        if float(np.max(np.abs(y_f))) > limit:
+            raise ValueError(f"y: values up to {float(np.max(np.abs(y_f))):.3g} in magnitude "
+                             f"overflow the squared loss (1/2)|f(X) - y|^2 in floating point; "
+                             f"expected |y| <= {limit:.3g} for n = {n} — rescale y")
+        exact = bool(exact) or ex_x or ex_y
+        if exact:
+            X_arr = X_arr if ex_x else as_exact_array(X_arr, "X")
+            y_arr = y_arr if ex_y else as_exact_array(y_arr, "y")
+        X_f = np.asarray(X_arr, dtype=float)
+        return cls(X_arr if exact else X_f, y_arr if exact else y_f, X_f, y_f, exact, source)

@@ -16,7 +16,7 @@ from fractions import Fraction
 import numpy as np
 
 from exactgeo.minimizers import construct_minimizer
-from exactgeo.minimizers.construct import cluster_geometry, prepare_data
+from exactgeo.minimizers.clusters import cluster_geometry, prepare_data
 from exactgeo.minimizers.separability import check_truncation
 
 

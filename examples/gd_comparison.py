@@ -14,7 +14,7 @@ import sys
 
 
 from exactgeo.data import load
-from exactgeo.minimizers.gd import gd_comparison
+from exactgeo.minimizers.comparison import gd_comparison
 from exactgeo.minimizers.local import local_minima_report, rrr_costs
 
 

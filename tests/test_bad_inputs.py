@@ -330,7 +330,7 @@ def test_construct_parameter_checks():
         construct_minimizer(XC, [0, 0, 1, 1], layers=2, order=["a", "b"])
     with pytest.raises(ValueError, match=r"c_N: expected a number > 0"):
         construct_minimizer(XC, [0, 0, 1, 1], layers=2, c_N=-1)
-    with pytest.raises(ValueError, match=r"max_bytes: expected a number of bytes > 0, got -1"):
+    with pytest.raises(ValueError, match=r"max_bytes: expected a positive integer \(a number of bytes\), got -1"):
         construct_minimizer(XC, [0, 0, 1, 1], layers=2, max_bytes=-1)
     with pytest.raises(ValueError, match=r"method: expected 'kappa' or 'lp'"):
         construct_minimizer(XC, [0, 0, 1, 1], layers=2, method="x")
@@ -353,9 +353,9 @@ def test_fit_seed_samples_max_bytes_are_checked():
         exactgeo.fit(X, y, beta=0.1, seed="x")
     with pytest.raises(ValueError, match=r"seed: expected an integer >= 0, got -1"):
         exactgeo.fit(X, y, beta=0.1, seed=-1)
-    with pytest.raises(ValueError, match=r"max_bytes: expected a number of bytes > 0, got -1"):
+    with pytest.raises(ValueError, match=r"max_bytes: expected a positive integer \(a number of bytes\), got -1"):
         exactgeo.fit(X, y, beta=0.1, max_bytes=-1)
-    with pytest.raises(TypeError, match=r"max_bytes: expected a number of bytes"):
+    with pytest.raises(TypeError, match=r"max_bytes: expected a positive integer \(a number of bytes\)"):
         exactgeo.fit(X, y, beta=0.1, max_bytes="x")
     with pytest.raises(TypeError, match=r"samples: expected an integer >= 1, got bool True"):
         exactgeo.fit(X, y, beta=0.1, samples=True)
@@ -381,7 +381,7 @@ def test_train_arguments():
     X, y = np.eye(3), np.ones(3)
     with pytest.raises(TypeError, match=r"seed: expected an integer >= 0, got str 'x'"):
         train(X, y, beta=0.1, seed="x", steps=1)
-    with pytest.raises(ValueError, match=r"max_bytes: expected a number of bytes > 0"):
+    with pytest.raises(ValueError, match=r"max_bytes: expected a positive integer \(a number of bytes\)"):
         train(X, y, beta=0.1, max_bytes=-1, steps=1)
     with pytest.raises(TypeError, match=r"y: expected numbers, got bool"):
         train(X, y > 0, beta=0.1, steps=1)

@@ -50,6 +50,6 @@ def test_missing_file_and_bad_beta(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "beta" in err
     assert main(["fit", path, "--beta", "0.1", "--depth", "3"]) == 2
-    assert "depth 2 only" in capsys.readouterr().err
+    assert "depth: expected one of [2], got 3" in capsys.readouterr().err
     assert main(["fit", "no_such_bundled_name", "--beta", "0.1"]) == 2
     assert "dataset" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import pytest
 
 from exactgeo.certify import STOP_REASONS, column_generation
 from exactgeo.families import get_family
-from exactgeo.families import _geometry as geo
+from exactgeo.families import budget as pricing_budget, subsets
 from exactgeo.families.twolayer import TwoLayerFamily
 from exactgeo.progress import Progress, as_progress
 
@@ -116,7 +116,7 @@ def test_d50_refused_before_allocating():
     finally:
         tracemalloc.stop()
     msg = str(info.value)
-    assert isinstance(info.value, geo.PricingTooLarge)
+    assert isinstance(info.value, pricing_budget.PricingTooLarge)
     assert "C(90, 50) = 5.99e+25" in msg                # the count
     assert "max_candidates" in msg and "MiB each" in msg  # the limit and the block size
     assert "--reg l2" in msg and "sampling" in msg       # the alternative
@@ -139,40 +139,44 @@ def test_too_many_candidates_refused_with_the_count():
 def test_chunk_sizes_shrink_with_d_and_fit_the_budget():
     budget, n = 2 ** 28, 40
     for exact, cap, dims in ((False, 16 * 2 ** 22, range(2, 51)), (True, 2 ** 22, range(2, 14))):
-        sizes = [geo.pricing_chunk(n, d, d + 1, exact=exact, max_bytes=budget,
-                                   cap_entries=cap, n_pool=n + d) for d in dims]
+        sizes = [pricing_budget.pricing_chunk(n, d, d + 1, exact=exact, max_bytes=budget,
+                                              cap_entries=cap, n_pool=n + d) for d in dims]
         assert all(a > b for a, b in zip(sizes, sizes[1:])), sizes
         for d, m in zip(dims, sizes):
-            assert m * geo.pricing_subset_bytes(n, d, d + 1, exact) <= budget
+            assert m * pricing_budget.pricing_subset_bytes(n, d, d + 1, exact) <= budget
     # more samples → smaller exact chunks; float chunks are capped by the kernel work n·m
-    assert (geo.pricing_chunk(400, 3, 4, exact=True, max_bytes=budget, cap_entries=2 ** 40)
-            < geo.pricing_chunk(40, 3, 4, exact=True, max_bytes=budget, cap_entries=2 ** 40))
-    assert geo.pricing_chunk(40, 3, 4, exact=False, max_bytes=budget, cap_entries=2 ** 20) \
+    chunk = pricing_budget.pricing_chunk
+    assert (chunk(400, 3, 4, exact=True, max_bytes=budget, cap_entries=2 ** 40)
+            < chunk(40, 3, 4, exact=True, max_bytes=budget, cap_entries=2 ** 40))
+    assert chunk(40, 3, 4, exact=False, max_bytes=budget, cap_entries=2 ** 20) \
         == 2 ** 20 // 40
-    assert geo.pricing_chunk(40, 50, 51, exact=False, max_bytes=2 ** 12,
-                             cap_entries=2 ** 26) == 0          # one subset cannot fit
+    assert chunk(40, 50, 51, exact=False, max_bytes=2 ** 12,
+                 cap_entries=2 ** 26) == 0                      # one subset cannot fit
 
 
 def test_combos_chunks_are_the_lexicographic_subsets(monkeypatch):
     for limit in (0, 3, 2 ** 16):               # also force bigger suffix tables
-        monkeypatch.setattr(geo, "_MAX_PREFIXES", limit)
+        monkeypatch.setattr(subsets, "MAX_PREFIXES", limit)
         for n_pts, n_ax, k, need in ((5, 2, 3, True), (6, 0, 2, False), (3, 3, 4, True),
                                      (4, 2, 1, True), (7, 1, 5, False)):
-            ref = geo.combos_array(n_pts, n_ax, k, need)
+            ref = subsets.combos_array(n_pts, n_ax, k, need)
             for step in (1, 4, 1000):
-                blocks = list(geo.combos_chunks(n_pts, n_ax, k, need, step, suffix_bytes=64))
+                blocks = list(subsets.combos_chunks(n_pts, n_ax, k, need, step, suffix_bytes=64))
                 assert all(len(b) <= step for b in blocks)
                 assert np.array_equal(np.concatenate(blocks), ref)
 
 
-def test_numba_cross_products_are_bit_identical():
+def test_float_cross_products_do_not_depend_on_the_block_size():
+    # pricing blocks of any size must give the same candidates: ga.cross takes numba
+    # kernels for large batches and numpy for small ones, with the same operations
+    from exactgeo.ga import cross
     rng = np.random.default_rng(5)
     for k in (2, 3, 6):
-        Q = rng.standard_normal((300, k, k + 1))
+        Q = rng.standard_normal((3000, k, k + 1))
         Q[::5, 0] = Q[::5, 1]                                   # dependent rows
-        fast = geo.cross_rows(Q)
-        slow = geo.cross_rows(Q[:63])                           # m < 64: numpy Laplace
-        assert np.array_equal(fast[:63], slow)
+        fast = cross(Q)
+        slow = cross(Q[:3])                                     # numpy route
+        assert np.array_equal(fast[:3], slow)
 
 
 @pytest.mark.parametrize("act", ["relu", "abs"])

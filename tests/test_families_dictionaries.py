@@ -7,7 +7,6 @@ from hypothesis import given, settings, strategies as st
 
 from exactgeo import cross
 from exactgeo.families import Dictionary, get_family
-from exactgeo.families._geometry import cross_rows
 
 MODELS = [(act, reg, bias) for act in ("relu", "abs") for reg in ("l1", "l2")
           for bias in (False, True)]
@@ -195,17 +194,30 @@ def test_bad_arguments():
 
 @settings(max_examples=25, deadline=None, derandomize=True)
 @given(st.data())
-def test_cross_rows_matches_ga_cross_and_is_alternating(data):
-    d = data.draw(st.integers(2, 4))
-    V = rational_X(data.draw, d - 1, d)
-    w = cross_rows(V[None])[0]
-    assert list(w) == list(cross(V))                   # the §0 convention
-    assert all(sum((a * b for a, b in zip(v, w)), F(0)) == 0 for v in V)   # I2
-    if d > 2:
-        Vs = V[[1, 0] + list(range(2, d - 1))]
-        assert list(cross_rows(Vs[None])[0]) == [-v for v in w]          # I1
-    Vf = np.asarray(V, dtype=float)
-    assert np.allclose(cross_rows(Vf[None])[0], np.asarray(w, dtype=float), atol=1e-12)
+def test_candidate_hyperplanes_are_ga_cross_products(data):
+    # the families take their geometry from exactgeo.ga: every candidate hyperplane is
+    # a positive multiple of × of its pool vectors (THEORY §0 order), exact and float
+    d = data.draw(st.integers(1, 3))
+    bias = data.draw(st.booleans())
+    X = rational_X(data.draw, data.draw(st.integers(1, 4)), d)
+    fam = get_family("relu", reg="l1", bias=bias)
+    pool = [list(x) + ([F(1)] if bias else []) for x in X]
+    pool += [[F(int(a == b)) for b in range(d + bias)] for a in range(fam.pool_axes(d))]
+    Be = fam.candidates(X, True)
+    Bf = fam.candidates(np.asarray(X, dtype=float), False)
+    assert len(Be.C) == len(Bf.C) == fam.n_candidates(*X.shape)
+    for t, c in enumerate(Be.C):
+        V = np.array([pool[i] for i in c], dtype=object).reshape(len(c), d + bias)
+        w = cross(V) if len(c) else np.array([F(1)], dtype=object)
+        assert Be.deg[t] == all(v == 0 for v in w[:d])
+        if Be.deg[t]:
+            continue
+        ratio = {F(int(a)) / b for a, b in zip(Be.W[t], w) if b != 0}
+        assert len(ratio) == 1 and ratio.pop() > 0
+        assert all(a == 0 for a, b in zip(Be.W[t], w) if b == 0)
+        assert not Bf.deg[t]
+        s = sum(abs(v) for v in w[:d])
+        assert np.allclose(Bf.W[t], np.asarray([v / s for v in w], dtype=float), atol=1e-12)
 
 
 # ---------------------------------------------------------------- weights (§2.6)

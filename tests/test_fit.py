@@ -63,7 +63,7 @@ def test_exact_flag_converts_float_data_exactly():
     (dict(beta=0), "beta"), (dict(beta=-1), "beta"), (dict(beta="x"), "beta"),
     (dict(beta=None), "beta"), (dict(beta=0.1, min_norm=True), "beta"),
     (dict(beta=0.1, model="tanh"), "model"), (dict(beta=0.1, reg="l3"), "reg"),
-    (dict(beta=0.1, depth=3), "depth 2 only"),
+    (dict(beta=0.1, depth=3), r"depth: expected one of \[2\], got 3"),
 ])
 def test_validation(kw, match):
     with pytest.raises(ValueError, match=match):

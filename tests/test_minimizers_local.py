@@ -4,8 +4,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from exactgeo.minimizers.gd import (cost, flatten, gd_comparison, gradient, random_init,
-                                    unflatten)
+from exactgeo.minimizers.comparison import gd_comparison
+from exactgeo.minimizers.gd import cost, flatten, gradient, random_init, unflatten
 from exactgeo.minimizers.local import (active_neuron_network, affine_least_squares,
                                        local_minima_report, no_truncation_minimum, rrr_costs,
                                        subset_truncation_probe)

@@ -179,3 +179,81 @@ def test_exact_det_matches_leibniz(rows):
 def test_to_float():
     assert to_float(Fraction(1, 4)) == 0.25 and to_float(0.1) == 0.1
     assert math.isclose(to_float("1/3"), 1 / 3)
+
+
+# ---------------------------------------------------------------- integer forms, backend
+
+from exactgeo.numbers import (QQ, RR, backend, exact_sqrt, integer_scale,  # noqa: E402
+                              primitive, sigma)
+
+fractions_ = st.fractions(min_value=-50, max_value=50, max_denominator=12)
+
+
+@SET
+@given(st.lists(fractions_, max_size=8))
+def test_integer_scale_is_the_least_common_denominator(vals):
+    ints, D = integer_scale(np.array(vals, dtype=object))
+    assert D >= 1 and all(type(v) is int for v in ints)
+    assert [Fraction(int(v), D) for v in ints] == vals
+    assert all(D % Fraction(v).denominator == 0 for v in vals)
+    assert not any(D % p == 0 and all((v * (D // p)).denominator == 1 for v in vals)
+                   for p in (2, 3, 5, 7, 11))                   # no smaller common multiple
+
+
+@SET
+@given(fractions_)
+def test_exact_sqrt(q):
+    assert exact_sqrt(q * q) == abs(q)
+    r = exact_sqrt(q)
+    assert (r is None) or (r >= 0 and r * r == q)
+    assert exact_sqrt(2 * q * q) is None or q == 0
+
+
+def test_primitive():
+    assert primitive([6, -9, 0]) == [2, -3, 0] and primitive([0, 0]) == [0, 0]
+    assert primitive(np.array([2 ** 70, 2 ** 71], dtype=object)) == [1, 2]
+
+
+@SET
+@given(st.lists(fractions_, min_size=1, max_size=8), st.sampled_from(["relu", "abs"]))
+def test_sigma_exact_equals_float_and_keeps_the_type(vals, act):
+    T = np.array(vals, dtype=object)
+    ref = [max(v, 0) if act == "relu" else abs(v) for v in vals]
+    out = sigma(act, T)
+    assert out.dtype == object and out.tolist() == ref
+    assert all(isinstance(v, Fraction) for v in out)          # Fraction(0), never int 0
+    assert np.array_equal(sigma(act, T.astype(float)), np.array(ref, dtype=float))
+    assert QQ.sigma(act, vals).tolist() == ref                # lists are converted
+    assert RR.sigma(act, vals).dtype == np.float64
+    ints = np.array([v.numerator for v in vals], dtype=np.int64)
+    si = sigma(act, ints)
+    assert si.dtype == np.int64 and si.tolist() == [max(int(v), 0) if act == "relu"
+                                                    else abs(int(v)) for v in ints]
+    assert sigma(act, vals[0]) == ref[0] and sigma(act, float(vals[0])) == float(ref[0])
+    out_f = np.empty(len(vals))
+    assert sigma(act, T.astype(float), out=out_f) is out_f
+
+
+def test_sigma_rejects_unknown_activations():
+    with pytest.raises(ValueError, match="activation"):
+        sigma("tanh", np.zeros(2))
+
+
+@SET
+@given(st.lists(st.lists(st.integers(-9, 9), min_size=3, max_size=3), min_size=3,
+                max_size=3), st.lists(st.integers(-9, 9), min_size=3, max_size=3))
+def test_backends_solve_and_invert_alike(A, b):
+    if exact_det(A) == 0:
+        with pytest.raises(ValueError):
+            QQ.solve(A, b)
+        with pytest.raises(ValueError):
+            QQ.inv(A)
+        return
+    x = QQ.solve(A, b)
+    assert all(isinstance(v, Fraction) for v in x)
+    assert [sum(a * v for a, v in zip(row, x)) for row in A] == b
+    assert np.allclose(RR.solve(A, b), np.asarray(x, dtype=float))
+    Ai = QQ.inv(A)
+    assert (np.array(A, dtype=object) @ Ai == np.eye(3, dtype=int)).all()
+    assert np.allclose(RR.inv(A), np.asarray(Ai, dtype=float))
+    assert backend(True) is QQ and backend(False) is RR and QQ.exact and not RR.exact

@@ -19,8 +19,8 @@ from exactgeo.certify import STATUSES, _l2_2d_sup_sq, exact_l2_certificate, netw
 from exactgeo.families import get_family
 from exactgeo.fitting import fit
 from exactgeo.lasso import certify_lasso, solve_lasso
-from exactgeo.lasso.ball import (Quad, RadicalBasis, _coprime_base, ball_atom_value, kkt_exact,
-                                 l2_2d_decide)
+from exactgeo.lasso.exact.ball import (Quad, RadicalBasis, _coprime_base, ball_atom_value,
+                                       kkt_exact, l2_2d_decide)
 
 
 def _rows(text):
@@ -307,7 +307,7 @@ def test_exact_tie_is_decided_exactly():
 
 def test_plane_chambers_patterns():
     """The incrementally flipped patterns equal the signs at an interior point."""
-    from exactgeo.lasso.ball import plane_chambers
+    from exactgeo.lasso.exact.ball import plane_chambers
     rng = np.random.default_rng(2)
     for _ in range(5):
         P = [(F(int(a)), F(int(b))) for a, b in rng.integers(-3, 4, (7, 2))]

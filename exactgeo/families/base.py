@@ -18,6 +18,8 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from ..numbers import exact_sqrt, integer_scale  # noqa: F401  (exact_sqrt: re-exported)
+
 
 @dataclass(frozen=True, eq=False)
 class Atom:
@@ -169,7 +171,7 @@ class Dictionary:
             return self.float_matrix().T @ np.asarray(r_arr, dtype=np.float64)
         if self.num is None:
             return self._A.T @ r_arr
-        rn, R = _common_denominator(r_arr)
+        rn, R = integer_scale(r_arr)
         s = self.num.T @ rn
         return np.array([Fraction(int(v), int(dk) * R) for v, dk in zip(s, self.den)],
                         dtype=object)
@@ -187,20 +189,6 @@ class Dictionary:
                 bad = [k for k, v in enumerate(c) if v * v > b * b * self.norm_sq[k]]
             return np.array(bad, dtype=np.int64)
         return np.flatnonzero(np.abs(np.asarray(c, dtype=np.float64)) > float(beta))
-
-
-def exact_sqrt(q):
-    """√q as a Fraction when q ≥ 0 is the square of a rational, else None.
-
-    >>> exact_sqrt(Fraction(81, 100)), exact_sqrt(Fraction(2))
-    (Fraction(9, 10), None)
-    """
-    from math import isqrt
-    q = Fraction(q)
-    if q < 0:
-        return None
-    a, b = isqrt(q.numerator), isqrt(q.denominator)
-    return Fraction(a, b) if a * a == q.numerator and b * b == q.denominator else None
 
 
 def ratio_to_float(num, den=None, norm_sq=None, shift=None) -> np.ndarray:
@@ -276,25 +264,6 @@ def ratio_to_float(num, den=None, norm_sq=None, shift=None) -> np.ndarray:
     return out
 
 
-def _check_max_bytes(max_bytes) -> None:
-    """``max_bytes`` (a memory budget) must be a positive number of bytes: an int, or a
-    finite float as ``exactgeo.fit`` accepts. TypeError / ValueError naming it.
-
-    >>> _check_max_bytes(-1)
-    Traceback (most recent call last):
-    ...
-    ValueError: max_bytes: expected a positive integer (a number of bytes), got -1
-    """
-    import math
-    if isinstance(max_bytes, (bool, np.bool_)) or not isinstance(
-            max_bytes, (int, np.integer, float, np.floating)):
-        raise TypeError(f"max_bytes: expected a positive integer (a number of bytes), got "
-                        f"{type(max_bytes).__name__} {max_bytes!r}")
-    if not (math.isfinite(max_bytes) and max_bytes > 0):
-        raise ValueError(f"max_bytes: expected a positive integer (a number of bytes), got "
-                         f"{max_bytes!r}")
-
-
 def _floats_or_nan(vec) -> np.ndarray:
     """float64 of a 1-D array, NaN where an exact entry is beyond the float range."""
     vec = np.asarray(vec)
@@ -355,16 +324,6 @@ def _exact_column_float(col, den, norm_sq, shift) -> np.ndarray:
     return out
 
 
-def _common_denominator(q):
-    """Exact 1-D/2-D array → (integer object array, positive int L) with q = ints / L."""
-    from math import lcm
-    flat = [Fraction(v) for v in np.asarray(q, dtype=object).flat]
-    L = lcm(*[v.denominator for v in flat]) if flat else 1
-    ints = np.array([v.numerator * (L // v.denominator) for v in flat],
-                    dtype=object).reshape(np.shape(q))
-    return ints, L
-
-
 @dataclass
 class Pricing:
     """Result of the pricing oracle sup_θ |rᵀφ(X; θ)|.
@@ -396,30 +355,103 @@ class Pricing:
 
 
 class Family:
-    """Base class; concrete families set the attributes and implement the methods."""
-    activation: str = "relu"        # "relu" | "abs"
+    """The family protocol: everything generic code asks of an architecture.
+
+    A family fixes a model, a depth, a penalty and whether neurons have biases (its
+    registry ``key``). Generic code — the pipeline, the certificates, column generation and
+    the JSON — asks the family and never branches on those itself.
+
+    ==========================  =====================================================
+    column source               ``dictionary(X, exact, max_bytes)`` (a finite
+                                :class:`Dictionary`), ``estimate_bytes(n, d, exact)``
+    features                    ``features(X, atoms)`` (n, k) columns φ(X; θ); exact X →
+                                Fractions (divided by √atom.norm_sq when it is set)
+    exact atoms                 ``exact_atom(X, atom)``; ``exact_columns(X, atoms)``
+    pricing                     ``pricer()`` the family whose oracle prices the *network*
+                                problem; ``price(X, r, samples, seed)`` → :class:`Pricing`;
+                                ``oracle_kind(d)`` "exact" | "sampled";
+                                ``resolve_tie(...)`` an exact tie-breaker or None
+    reconstruction              ``network(atoms, z, xi, n_features)`` the network realising
+                                Σ z_k φ_k + ξ with penalty β‖z‖₁
+    JSON                        ``neuron_json(atom, layer)`` one neuron's description
+    ==========================  =====================================================
+
+    Concrete families subclass this, implement the abstract methods and register a
+    factory with :func:`exactgeo.families.register`.
+    """
+    activation: str = "relu"
     depth: int = 2
-    reg: str = "l1"                 # "l1" | "l2"
+    reg: str = "l1"
     bias: bool = True
-    exact_oracle: bool = True       # does price() return the true supremum?
+
+    @property
+    def key(self) -> tuple:
+        """The registry key (model, depth, reg, bias)."""
+        return (self.activation, self.depth, self.reg, self.bias)
 
     @property
     def name(self) -> str:
         return f"{self.activation}-d{self.depth}-{self.reg}-{'bias' if self.bias else 'nobias'}"
 
-    def estimate_columns(self, n: int, d: int) -> int:
+    # ------------------------------------------------------------- column source
+    def dictionary(self, X, *, exact: bool = False, max_bytes: int = 2 ** 31) -> Dictionary:
+        """The finite dictionary on X (n, d); MemoryError before allocating if too large."""
         raise NotImplementedError
 
-    def dictionary(self, X, *, exact: bool = False, max_bytes: int = 2 ** 31) -> Dictionary:
+    def estimate_bytes(self, n: int, d: int, exact: bool = False) -> int:
+        """Bytes :meth:`dictionary` would need for n points in dimension d."""
         raise NotImplementedError
 
     def features(self, X, atoms: Sequence[Atom]) -> np.ndarray:
         raise NotImplementedError
 
+    def exact_atom(self, X, atom: Atom) -> Atom:
+        """The atom with exact rational parameters (floats taken at their binary value)."""
+        raise NotImplementedError
+
+    def exact_columns(self, X, atoms: Sequence[Atom]) -> Dictionary:
+        """The exact dictionary over ``atoms`` (exact X): columns unnormalised, with
+        ``norm_sq`` where atoms carry one (ℓ2)."""
+        ex = [self.exact_atom(X, a) for a in atoms]
+        n = len(X)
+        cols = (np.asarray(self.features(X, ex), dtype=object) if ex
+                else np.zeros((n, 0), dtype=object))
+        ns = None
+        if any(a.norm_sq is not None for a in ex):
+            ns = np.array([Fraction(a.norm_sq) if a.norm_sq is not None else Fraction(1)
+                           for a in ex], dtype=object)
+        return Dictionary(cols, ex, norm_sq=ns, exact=True)
+
+    def check_sizes(self, n: int, d: int, *, samples: int, max_bytes) -> None:
+        """Refuse (MemoryError with the estimate) before allocating when pricing with
+        ``samples`` sampled neurons would not fit ``max_bytes``; default: nothing to check."""
+
+    # ------------------------------------------------------------------ pricing
+    def pricer(self) -> "Family":
+        """The family whose oracle prices the network problem (default: this one)."""
+        return self
+
     def price(self, X, r, *, samples: int = 2000, seed: int = 0) -> Pricing:
         raise NotImplementedError
 
+    def oracle_kind(self, d: int) -> str:
+        """"exact" if :meth:`price` returns the true supremum in dimension d."""
+        raise NotImplementedError
+
+    def resolve_tie(self, X, columns, norm_sq, support, signs, y, beta, *, intercept: bool):
+        """Decide a tie S(r) = β exactly (a Certificate), or None when out of scope."""
+        return None
+
+    # ---------------------------------------------------------- reconstruction
     def layers(self, atom: Atom, z) -> tuple[list, Any]:
         """Weights ``([(w_1, b_1), ...], alpha)`` with alpha·h_{L-1}(x) = z·φ(x; atom)
         and penalty contribution β|z| (THEORY §2.6)."""
+        raise NotImplementedError
+
+    def network(self, atoms: Sequence[Atom], z, xi, *, n_features: int):
+        """The network f = ξ + Σ_k z_k φ(·; atoms[k]) with penalty β‖z‖₁ (THEORY §2.6)."""
+        raise NotImplementedError
+
+    def neuron_json(self, atom: Atom, layer: dict) -> dict:
+        """JSON of one neuron: ``layer`` {"w", "b", "alpha"} are its float weights."""
         raise NotImplementedError

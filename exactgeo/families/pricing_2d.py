@@ -20,8 +20,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._geometry import integer_scale, primitive
-from .base import Atom, Pricing, _common_denominator, exact_sqrt
+from ..numbers import exact_sqrt, integer_scale, primitive
+from .base import Atom, Pricing
 
 
 def _angle_key_exact(a, b):
@@ -75,11 +75,15 @@ def _sectors(Ys, idx, w, relu: bool, exact: bool):
             last = v
             ang_last = ang[i]
     m = len(groups)
-    r0, r1 = groups[-1][0], groups[0][0]
-    cr = r0[0] * r1[1] - r0[1] * r1[0]
-    u0 = (r0[0] + r1[0], r0[1] + r1[1]) if cr > 0 else (-r0[1], r0[0])
+    # Pattern of the wrap-around chamber (after groups[-1], before groups[0]): each
+    # sample has the sign set by the later of its two rays in the walk order. This is
+    # read combinatorially, not from signs of yᵀu0 at a computed interior point u0,
+    # which in floats can sit on or beyond a line when that chamber is degenerate.
+    sgn = [0] * len(Ys)
+    for _, members in groups:
+        for k, s_after in members:
+            sgn[k] = s_after
     zero = 0 if exact else 0.0
-    sgn = [1 if (a * u0[0] + b * u0[1]) > 0 else -1 for a, b in Ys]
     g0 = g1 = zero
     for k, (a, b) in enumerate(Ys):
         if relu:
@@ -101,12 +105,18 @@ def _sectors(Ys, idx, w, relu: bool, exact: bool):
                 sgn[k] = s_after
         rho2 = groups[(gi + 1) % m][0]
         crr = rho[0] * rho2[1] - rho[1] * rho2[0]
+        # The closed chamber (angle ≤ π, since every ray's antipode is a ray) is the
+        # set left of rho and right of rho2; at angle π both tests coincide. Bounding
+        # rays pointing the same way with crr ≤ 0 mean zero width (floats only: parallel
+        # rays whose rounded angles differ, or a rounding-reversed pair): no interior
+        # maximiser, only the endpoints — never the whole half-plane.
+        wide = crr > 0 or (rho[0] * rho2[0] + rho[1] * rho2[1]) < 0
         for t in (1, -1):
             h0, h1 = t * g0, t * g1
             if h0 == 0 and h1 == 0:
                 continue
-            inside = (rho[0] * h1 - rho[1] * h0) >= 0 and (
-                crr <= 0 or (h0 * rho2[1] - h1 * rho2[0]) >= 0)
+            inside = wide and (rho[0] * h1 - rho[1] * h0) >= 0 and (
+                (h0 * rho2[1] - h1 * rho2[0]) >= 0)
             if inside:
                 cand = [(h0 * h0 + h1 * h1, 1 if exact else 1.0, (h0, h1), None)]
             else:
@@ -137,7 +147,7 @@ def price_l2_2d(fam, X, r, exact: bool, *, progress=None) -> Pricing:
     relu = fam.activation == "relu"
     if exact:
         Xint, Dd = integer_scale(X)
-        rn, R = _common_denominator(r)
+        rn, R = integer_scale(r)
         Y = [(int(a), int(b)) for a, b in Xint]
         w = [int(v) for v in rn]
     else:

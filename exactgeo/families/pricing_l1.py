@@ -16,9 +16,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._geometry import (PRICING_MAX_BYTES, PRICING_MAX_CANDIDATES, PricingTooLarge,
-                        combos_chunks, fmt_bytes, pricing_chunk, pricing_subset_bytes)
-from .base import Pricing, _common_denominator
+from ..numbers import integer_scale
+from .base import Pricing
+from .budget import (PRICING_MAX_BYTES, PRICING_MAX_CANDIDATES, PricingTooLarge, fmt_bytes,
+                     pricing_chunk, pricing_subset_bytes)
 
 _CHUNK_ENTRIES = 2 ** 22      # cap on n × (subsets per chunk), exact; 16× that for floats
 _LIMB = 40
@@ -47,8 +48,8 @@ def plan(fam, n: int, d: int, exact: bool, *, max_bytes=None, max_candidates=Non
     max_bytes = PRICING_MAX_BYTES if max_bytes is None else int(max_bytes)
     max_candidates = PRICING_MAX_CANDIDATES if max_candidates is None else int(max_candidates)
     total = fam.n_candidates(n, d)
-    k = fam._subset_size(d)
-    n_ax = fam._n_pool_axes(d)
+    k = fam.subset_size(d)
+    n_ax = fam.pool_axes(d)
     dim = d + 1 if fam.bias else d
     per = pricing_subset_bytes(n, k, dim, exact)
     what = (f"the {fam.reg} pricing oracle (exact, by enumerating the {fam.dictionary_name} "
@@ -101,7 +102,7 @@ def _pattern_sums(Pat, limbs):
 
 def _settle(fam, best):
     if best is not None and best[2] is not None:
-        best[5] = fam._atom_from(best[2], best[3], best[4])
+        best[5] = fam.atom_from_candidate(best[2], best[3], best[4])
         best[2] = None
 
 
@@ -125,15 +126,13 @@ def price_dictionary(fam, X, r, exact: bool, *, max_bytes=None, max_candidates=N
     pl = plan(fam, n, d, exact, max_bytes=max_bytes, max_candidates=max_candidates)
     total = pl["candidates"]
     if pl["single_pass"]:
-        chunks = [fam._cached_build(X, exact)]
+        chunks = [fam.candidates(X, exact)]
     else:
-        prep = fam._prepare(X, exact)
-        blocks = combos_chunks(n, fam._n_pool_axes(d), fam._subset_size(d), fam.bias,
-                               pl["chunk"], suffix_bytes=(max_bytes or PRICING_MAX_BYTES) // 8)
-        chunks = (fam._build(X, exact, C, prep, need_Z=exact) for C in blocks)
+        chunks = fam.candidate_blocks(X, exact, pl["chunk"], need_Z=exact,
+                                      suffix_bytes=(max_bytes or PRICING_MAX_BYTES) // 8)
     done = 0
     if exact:
-        rn, R = _common_denominator(r)
+        rn, R = integer_scale(r)
         limbs = None
     else:
         rf = np.asarray(r, dtype=np.float64)

@@ -15,8 +15,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._geometry import PRICING_MAX_BYTES, PricingTooLarge, fmt_bytes
-from .base import Pricing, exact_sqrt
+from ..numbers import exact_sqrt, sigma
+from .base import Pricing
+from .budget import PRICING_MAX_BYTES, PricingTooLarge, fmt_bytes
 
 _ITERS = 30
 _ROUNDS = 3
@@ -65,7 +66,7 @@ def _blocks(n, d, M, bias, max_bytes):
 def _values(Xs, r, U, relu):
     """rᵀσ(Xs u) for every row u of U: Xs (n, d), U (M, d) → (M,)."""
     P = Xs @ U.T
-    S = np.maximum(P, 0.0) if relu else np.abs(P)
+    S = sigma("relu" if relu else "abs", P)
     return r @ S
 
 
@@ -83,13 +84,13 @@ def _best_anchor(X, r, U, relu, blk=None, jblk=None, tick=None):
         P = X @ U[s:s + blk].T                          # (n, b)
         if jblk >= n:
             Dif = P[:, None, :] - P[None, :, :]         # (n_i, n_j, b)
-            S = np.maximum(Dif, 0.0) if relu else np.abs(Dif)
+            S = sigma("relu" if relu else "abs", Dif)
             V = np.abs(np.einsum("i,ijb->jb", r, S))    # (n_j, b)
         else:
             V = np.empty((n, P.shape[1]))
             for j0 in range(0, n, jblk):
                 Dif = P[:, None, :] - P[None, j0:j0 + jblk, :]
-                S = np.maximum(Dif, 0.0) if relu else np.abs(Dif)
+                S = sigma("relu" if relu else "abs", Dif)
                 V[j0:j0 + jblk] = np.abs(np.einsum("i,ijb->jb", r, S))
         arg[s:s + blk] = np.argmax(V, axis=0)
         vals[s:s + blk] = V.max(axis=0)
@@ -127,7 +128,7 @@ def _refine_block(X, r, U, anchors, relu):
         else:
             P = U @ X.T - np.einsum("md,md->m", U, Xs_all)[:, None]
         pat = (P > 0).astype(float) if relu else np.sign(P)
-        val = (pat * P) @ r if relu else (np.abs(P)) @ r
+        val = sigma("relu" if relu else "abs", P) @ r
         better = np.abs(val) > bestv
         bestv = np.where(better, np.abs(val), bestv)
         bestU[better] = U[better]
@@ -182,7 +183,7 @@ def price_sampled(fam, X, r, exact: bool, *, samples: int = 2000, seed: int = 0,
     j = None if anchors is None else int(anchors[k])
     c = 0.0 if j is None else -float(u @ Xf[j])
     z = Xf @ u + c
-    phi = np.maximum(z, 0.0) if relu else np.abs(z)
+    phi = sigma(fam.activation, z)
     v = float(rf @ phi)
     points = () if j is None else (j,)
     if not exact:

@@ -55,16 +55,30 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..numbers import as_array, as_exact_array, is_exact_scalar, to_fraction
-from ._geometry import (combos_array, cross_rows, integer_scale, n_combos, primitive)
-from .base import Atom, Dictionary, Family, Pricing, _check_max_bytes, ratio_to_float
+from ..ga import cross, cross_int
+from ..numbers import (as_array, as_exact_array, check_max_bytes, integer_scale,
+                       is_exact_scalar, primitive, sigma, to_fraction)
+from .subsets import combos_array, combos_chunks, n_combos
+from .registry import register
+from .base import Atom, Dictionary, Family, Pricing, ratio_to_float
 
 _EXACT_BYTES = 56     # estimated bytes per exact matrix entry (Python int + pointer)
 _FLOAT_WORK = 4       # float work arrays of the dictionary's size during a build
 
 
-class _Build:
-    """Candidate hyperplanes of one data set (before σ, signs and filtering)."""
+class CandidateBlock:
+    """Candidate hyperplanes of a block of pool subsets (before σ, signs and filtering),
+    as built by :meth:`TwoLayerFamily.candidates` / :meth:`~TwoLayerFamily.candidate_blocks`.
+
+    ``C`` (m, k) the pool subsets (indices < n are samples, n + a is axis e_a);
+    ``W`` (m, dim) their hyperplanes (w, b) — exact: primitive integers (object array of
+    Python ints), float: unit ‖w‖ in the family's norm; ``deg`` (m,) bool, w = 0;
+    ``Z`` (n, m) the pre-activations (exact: D·(Xw + b), int64 when provably in
+    range, else Python ints; None when not requested); ``norm`` (m,) exact ‖w‖₁ or
+    ‖w‖₂² (None for floats); ``D`` the common denominator of exact X; ``n``, ``d``,
+    ``exact``; ``prep`` the pool (``prep.pool`` (n + axes, dim): samples, augmented by
+    D (exact) or 1 with bias, then the axes).
+    """
 
     def __init__(self, **kw):
         self.__dict__.update(kw)
@@ -131,15 +145,26 @@ class TwoLayerFamily(Family):
 
     # ------------------------------------------------------------------ sizes
 
-    def _n_pool_axes(self, d):
+    def pool_axes(self, d: int) -> int:
+        """Number of standard-basis vectors in the pool (after the n samples) in R^d.
+
+        >>> TwoLayerFamily("relu", "l1").pool_axes(3), TwoLayerFamily("relu", "l2").pool_axes(3)
+        (3, 0)
+        """
         return d if self.axes else 0
 
-    def _subset_size(self, d):
+    def subset_size(self, d: int) -> int:
+        """Pool vectors per candidate hyperplane in R^d: d with bias (augmented vectors
+        in R^{d+1}), d − 1 without.
+
+        >>> TwoLayerFamily("relu", "l1", bias=True).subset_size(2)
+        2
+        """
         return d if self.bias else d - 1
 
     def n_candidates(self, n: int, d: int) -> int:
         """Number of pool subsets (one hyperplane each) before filtering."""
-        return n_combos(n, self._n_pool_axes(d), self._subset_size(d), self.bias)
+        return n_combos(n, self.pool_axes(d), self.subset_size(d), self.bias)
 
     def estimate_columns(self, n: int, d: int) -> int:
         """Upper bound on the number of columns (both signs for relu, one for abs).
@@ -171,7 +196,7 @@ class TwoLayerFamily(Family):
     def _prepare(self, X, exact):
         """Pool of vectors (samples first, then axes) and the scaled data rows."""
         n, d = X.shape
-        n_ax = self._n_pool_axes(d)
+        n_ax = self.pool_axes(d)
         dim = d + 1 if self.bias else d
         if exact:
             Xint, Dd = integer_scale(X)
@@ -182,7 +207,10 @@ class TwoLayerFamily(Family):
             for a in range(n_ax):
                 pool[n + a, a] = 1
             bx = max((abs(int(v)) for v in pool.flat), default=0)
-            return _Build(pool=pool, D=Dd, exact=True, n=n, d=d, dim=dim, bx=bx)
+            # int64 copy for the integer cross products and pre-activations when it fits
+            pool64 = pool.astype(np.int64) if bx < 2 ** 62 else None
+            return CandidateBlock(pool=pool, pool64=pool64, D=Dd, exact=True, n=n, d=d,
+                                  dim=dim, bx=bx)
         Xf = np.asarray(X, dtype=np.float64)
         pool = np.zeros((n + n_ax, dim))
         pool[:n, :d] = Xf
@@ -203,11 +231,11 @@ class TwoLayerFamily(Family):
         pool_s[:n, :d] = Xf / s[None, :]
         smin = float(s.min())
         unscale = np.r_[smin / s, [smin] if self.bias else []]
-        return _Build(pool=pool, D=1, exact=False, n=n, d=d, dim=dim, pool_s=pool_s,
-                      unscale=unscale)
+        return CandidateBlock(pool=pool, D=1, exact=False, n=n, d=d, dim=dim, pool_s=pool_s,
+                              unscale=unscale)
 
     def _combos(self, n, d):
-        return combos_array(n, self._n_pool_axes(d), self._subset_size(d), self.bias)
+        return combos_array(n, self.pool_axes(d), self.subset_size(d), self.bias)
 
     def _build(self, X, exact, C=None, prep=None, need_Z=True):
         """Candidate hyperplanes W (m, d or d+1) and pre-activations Z (n, m) for the pool
@@ -217,38 +245,39 @@ class TwoLayerFamily(Family):
         P = prep if prep is not None else self._prepare(X, exact)
         if C is None:
             C = self._combos(n, d)
-        k = self._subset_size(d)
+        k = self.subset_size(d)
         dim, pool = P.dim, P.pool
         if exact:
-            W = cross_rows(pool[C]) if k > 0 else _ones_row(len(C), dim, exact=True)
+            # integer cross products: int64 when provably in range, else Python ints
+            W = cross_int((pool if P.pool64 is None else P.pool64)[C])
             # primitive integer vectors: keeps the numbers small
             if W.shape[0]:
                 g = np.gcd.reduce(W, axis=1)
                 g[g == 0] = 1
                 W = W // g[:, None]
-            bw = max((abs(int(v)) for v in W.flat), default=0)
-            Xt = pool[:n]
+            if W.dtype == object:
+                bw = max((abs(v) for v in W.flat), default=0)
+            else:
+                bw = int(np.abs(W).max()) if W.size else 0
             if not len(C):
                 Z = np.zeros((n, 0), dtype=np.int64)
             elif P.bx * bw * dim < 2 ** 62:
-                Z = Xt.astype(np.int64) @ W.astype(np.int64).T
+                Z = P.pool64[:n] @ W.astype(np.int64, copy=False).T
             else:
-                Z = Xt @ W.T
+                Z = pool[:n] @ W.astype(object).T
+            deg = ~np.any(W[:, :d] != 0, axis=1)
+            W = W.astype(object)                 # Python ints from here on: no overflow
             w = W[:, :d]
-            deg = np.array([all(v == 0 for v in row) for row in w], dtype=bool)
             if self.reg == "l1":
                 nrm = np.abs(w).sum(axis=1) if len(C) else np.zeros(0, dtype=object)
             else:
                 nrm = (w * w).sum(axis=1) if len(C) else np.zeros(0, dtype=object)
-            return _Build(C=C, W=W, Z=Z, deg=deg, norm=nrm, D=P.D, exact=True, n=n, d=d,
-                          prep=P)
-        if k > 0:
-            Q = P.pool_s[C]                  # features scaled to [1, 2) (see _prepare)
-            W = cross_rows(Q)
-            hb = np.prod(np.linalg.norm(Q, axis=2), axis=1)      # Hadamard bound
-        else:
-            W = _ones_row(len(C), dim, exact=False)
-            hb = np.ones(len(C))
+            return CandidateBlock(C=C, W=W, Z=Z, deg=deg, norm=nrm, D=P.D, exact=True, n=n,
+                                  d=d, prep=P)
+        Q = P.pool_s[C]                      # features scaled to [1, 2) (see _prepare)
+        W = cross(Q)                         # k = 0 (d = 1, no bias): the direction +1
+        W += 0.0                             # no negative zeros
+        hb = np.prod(np.linalg.norm(Q, axis=2), axis=1)          # Hadamard bound
         # dependent vectors (w = 0): relative to the Hadamard bound of the *scaled* rows,
         # so the test is invariant under rescaling the data or single features
         deg = ~(self._wnorm(W[:, :d]) > 1e-12 * hb)
@@ -257,8 +286,8 @@ class TwoLayerFamily(Family):
         deg |= ~(np.isfinite(nrm) & (nrm > 0))
         W = W / np.where(deg, 1.0, nrm)[:, None]
         if not need_Z:
-            return _Build(C=C, W=W, Z=None, deg=deg, norm=None, D=1, exact=False, n=n, d=d,
-                          prep=P)
+            return CandidateBlock(C=C, W=W, Z=None, deg=deg, norm=None, D=1, exact=False,
+                                  n=n, d=d, prep=P)
         Z = pool[:n] @ W.T
         # clean round-off: exact zeros at the spanning samples, tiny values elsewhere
         for t in range(k):
@@ -268,12 +297,24 @@ class TwoLayerFamily(Family):
         # error): invariant under rescaling the data or single features
         scale = np.abs(pool[:n]) @ np.abs(W).T
         Z[np.abs(Z) <= 1e-13 * scale] = 0.0
-        return _Build(C=C, W=W, Z=Z, deg=deg, norm=None, D=1, exact=False, n=n, d=d, prep=P)
+        return CandidateBlock(C=C, W=W, Z=Z, deg=deg, norm=None, D=1, exact=False, n=n, d=d,
+                              prep=P)
 
     def _wnorm(self, w):
         return np.abs(w).sum(axis=1) if self.reg == "l1" else np.linalg.norm(w, axis=1)
 
-    def _cached_build(self, X, exact):
+    def candidates(self, X, exact: bool) -> CandidateBlock:
+        """All candidate hyperplanes of X (n, d) — one per pool subset, in lexicographic
+        order — with their pre-activations, as one :class:`CandidateBlock` (cached for the
+        last X). X must already be exact (Fractions) when ``exact``, float64 otherwise.
+
+        >>> fam = TwoLayerFamily("relu", "l1", bias=False)
+        >>> B = fam.candidates(np.array([[1.0, 2.0]]), False)
+        >>> B.C.tolist(), B.deg.tolist()              # sample x_0, then the axes e_0, e_1
+        ([[0], [1], [2]], [False, False, False])
+        >>> (B.W * 3).tolist()                          # ×(x_0) = (−2, 1), ‖·‖₁ = 1
+        [[-2.0, 1.0], [0.0, 3.0], [-3.0, 0.0]]
+        """
         key = (exact, X.shape, tuple(X.ravel().tolist()) if exact else X.tobytes())
         b = self._cache.get("build")
         if b is not None and b[0] == key:
@@ -282,8 +323,33 @@ class TwoLayerFamily(Family):
         self._cache["build"] = (key, B)
         return B
 
-    def _atom_from(self, B, t, sign):
-        """Atom of candidate t with sign ±1."""
+    def candidate_blocks(self, X, exact: bool, step: int, *, suffix_bytes: int = 2 ** 24,
+                         need_Z: bool = True):
+        """The candidates of :meth:`candidates` in consecutive blocks of at most ``step``
+        pool subsets (same order), generated lazily so that any n, d fits in memory;
+        ``need_Z=False`` skips the pre-activations of float blocks. ``suffix_bytes``
+        bounds the subset table (:func:`exactgeo.families.subsets.combos_chunks`).
+
+        >>> fam = TwoLayerFamily("relu", "l1", bias=True)
+        >>> X = np.array([[0.0], [1.0], [3.0]])
+        >>> [B.C.tolist() for B in fam.candidate_blocks(X, False, 2)]
+        [[[0], [1]], [[2]]]
+        """
+        n, d = X.shape
+        prep = self._prepare(X, exact)
+        for C in combos_chunks(n, self.pool_axes(d), self.subset_size(d), self.bias, step,
+                               suffix_bytes=suffix_bytes):
+            yield self._build(X, exact, C, prep, need_Z=need_Z)
+
+    def atom_from_candidate(self, B: CandidateBlock, t: int, sign: int) -> Atom:
+        """The atom ±(candidate t of block ``B``) (``sign`` ±1): exact for exact blocks
+        (ℓ1: normalised; ℓ2: primitive integers and norm_sq), else float64 unit neurons.
+
+        >>> fam = TwoLayerFamily("relu", "l1", bias=False)
+        >>> a = fam.atom_from_candidate(fam.candidates(np.array([[1.0, 2.0]]), False), 2, -1)
+        >>> a.u.tolist(), a.axes
+        ([1.0, 0.0], (1,))
+        """
         C, W, n, d = B.C, B.W, B.n, B.d
         pts = tuple(int(i) for i in C[t] if i < n)
         axs = tuple(int(i) - n for i in C[t] if i >= n)
@@ -308,19 +374,14 @@ class TwoLayerFamily(Family):
         Z = B.Z
         m = Z.shape[1]
         if self.activation == "abs":
-            cols = np.abs(Z)
+            cols = sigma("abs", Z)
             cand = np.arange(m)
             signs = np.ones(m, dtype=np.int64)
         else:
             n = Z.shape[0]
             cols = np.empty((n, 2 * m), dtype=Z.dtype)
-            if B.exact:
-                zero = 0
-                cols[:, 0::2] = np.where(Z > 0, Z, zero)
-                cols[:, 1::2] = np.where(Z < 0, -Z, zero)
-            else:
-                np.maximum(Z, 0.0, out=cols[:, 0::2])
-                np.maximum(-Z, 0.0, out=cols[:, 1::2])
+            sigma("relu", Z, out=cols[:, 0::2])          # σ(Xw + b)
+            sigma("relu", -Z, out=cols[:, 1::2])         # σ(−Xw − b)
             cand = np.repeat(np.arange(m), 2)
             signs = np.tile(np.array([1, -1], dtype=np.int64), m)
         return cols, cand, signs
@@ -342,7 +403,7 @@ class TwoLayerFamily(Family):
         if exact and not x_exact:
             X = as_exact_array(X, "X")
         n, d = X.shape
-        _check_max_bytes(max_bytes)
+        check_max_bytes(max_bytes)
         self._guard(n, d, exact, max_bytes)
         B = self._build(X, exact)
         cols, cand, signs = self._sigma_cols(B)
@@ -443,7 +504,7 @@ class TwoLayerFamily(Family):
         X, _ = _check_X(X)
         Xe = as_exact_array(X, "X")
         n, d = Xe.shape
-        k = self._subset_size(d)
+        k = self.subset_size(d)
         if len(atom.points) + len(atom.axes) == k and (not self.bias or atom.points):
             Xint, Dd = integer_scale(Xe)
             dim = d + 1 if self.bias else d
@@ -454,10 +515,7 @@ class TwoLayerFamily(Family):
                 e = [0] * dim
                 e[a] = 1
                 rows.append(e)
-            if k > 0:
-                W = cross_rows(np.array([rows], dtype=object).reshape(1, k, dim))[0]
-            else:
-                W = np.array([1] * dim, dtype=object)
+            W = cross_int(np.array(rows, dtype=object).reshape(1, k, dim))[0]
             row = primitive([atom.sign * int(v) for v in W])
             return self._exact_atom_from_row(row, d, atom.points, atom.axes, atom.sign)
         u = [to_fraction(float(v)) for v in np.asarray(atom.u, dtype=float)]
@@ -518,22 +576,14 @@ class TwoLayerFamily(Family):
                 a = self.exact_atom(X, a)
                 _check_atom_dim(a, d)
                 z = X @ a.u + a.c
-                out[:, j] = self._sigma_exact(z)
+                out[:, j] = sigma(self.activation, z)
             return out
         out = np.empty((n, len(atoms)))
         for j, a in enumerate(atoms):
             _check_atom_dim(a, d)
             u, c = a.float_u_c()
-            out[:, j] = self._sigma_float(X @ u + c)
+            out[:, j] = sigma(self.activation, X @ u + c)
         return out
-
-    def _sigma_exact(self, z):
-        if self.activation == "relu":
-            return np.array([v if v > 0 else Fraction(0) for v in z], dtype=object)
-        return np.array([abs(v) for v in z], dtype=object)
-
-    def _sigma_float(self, z):
-        return np.maximum(z, 0.0) if self.activation == "relu" else np.abs(z)
 
     # ------------------------------------------------------------------ pricing
 
@@ -637,6 +687,59 @@ class TwoLayerFamily(Family):
         return [(g * u, g * c if self.bias else 0.0)], float(np.sign(zf) * g)
 
 
+    # ----------------------------------------------------------- protocol
+    def check_sizes(self, n: int, d: int, *, samples: int, max_bytes) -> None:
+        """The sampled oracle (ℓ2, d ≥ 3) holds (samples, d) directions and a few
+        (samples, n) work arrays of float64: refuse before allocating."""
+        if self.oracle_kind(d) != "sampled":
+            return
+        need = 8 * int(samples) * (4 * n + 6 * d)
+        if need > max_bytes:
+            most = int(max_bytes // (8 * (4 * n + 6 * d)))
+            raise MemoryError(
+                f"samples: the sampled pricing oracle ({self.reg}, d = {d} >= 3) with samples "
+                f"= {samples} directions for n = {n} points needs about {need / 2 ** 30:.3g} "
+                f"GiB (8 bytes x samples x (4n + 6d)), more than max_bytes = "
+                f"{max_bytes / 2 ** 30:.3g} GiB; use fewer samples (at most {most} fit; the "
+                "default is 2000)")
+
+    def pricer(self) -> "TwoLayerFamily":
+        """ℓ1 families built without axes (W1 / T) price with their axes=True sibling: the
+        network's neurons are all ℓ1-unit neurons, whose supremum the W1+ / B1+ oracle
+        evaluates exactly (THEORY §2.4)."""
+        if self.reg == "l1" and not self.axes:
+            return TwoLayerFamily(self.activation, "l1", bias=self.bias, axes=True)
+        return self
+
+    def resolve_tie(self, X, columns, norm_sq, support, signs, y, beta, *, intercept: bool):
+        """ℓ2 in 2-D: decide S(r) = β over algebraic numbers (THEORY §5.8); else None."""
+        if self.reg != "l2" or norm_sq is None:
+            return None
+        from ..certify import exact_l2_certificate
+        return exact_l2_certificate(self, X, columns, norm_sq, support, signs, y, beta,
+                                    intercept=intercept)
+
+    def network(self, atoms, z, xi, *, n_features: int):
+        """The two-layer net ξ + Σ_k z_k σ(u_kᵀx + c_k) (THEORY §2.6), exact when z is."""
+        from ..nets import from_lasso
+        return from_lasso(self, atoms, z, xi, n_features=n_features)
+
+    def neuron_json(self, atom: Atom, layer: dict) -> dict:
+        """Training rows and basis axes spanning the neuron, its weights and its atom."""
+        from ..certify import atom_json
+        return {"points": [int(p) for p in atom.points], "axes": [int(a) for a in atom.axes],
+                "layers": [{"w": layer["w"], "b": layer["b"]}], "alpha": layer["alpha"],
+                "atom": atom_json(atom)}
+
+
+for _model in ("relu", "abs"):
+    for _reg in ("l1", "l2"):
+        for _bias in (True, False):
+            register(_model, 2, _reg, _bias,
+                     lambda axes=None, _m=_model, _r=_reg, _b=_bias:
+                     TwoLayerFamily(_m, _r, bias=_b, axes=axes), replace=True)
+
+
 class _LazyAtoms(Sequence):
     """The atoms of a dictionary, created on first access (a read-only sequence)."""
 
@@ -654,7 +757,8 @@ class _LazyAtoms(Sequence):
         k = range(len(self))[k]
         a = self._made.get(k)
         if a is None:
-            a = self._fam._atom_from(self._B, int(self._cand[k]), int(self._signs[k]))
+            a = self._fam.atom_from_candidate(self._B, int(self._cand[k]),
+                                              int(self._signs[k]))
             self._made[k] = a
         return a
 
@@ -697,15 +801,6 @@ def _row_groups(K):
 def _check_atom_dim(a, d):
     if np.shape(a.u) != (d,):
         raise ValueError(f"atoms: atom direction has shape {np.shape(a.u)}, expected ({d},)")
-
-
-def _ones_row(m, dim, exact):
-    """Cross product of zero vectors in R^1: the single direction +1 (d = 1, no bias)."""
-    if exact:
-        W = np.empty((m, dim), dtype=object)
-        W[:] = 1
-        return W
-    return np.ones((m, dim))
 
 
 def _log2_shift(col, den, nsq=None) -> int:

@@ -7,6 +7,7 @@ batches use the same formula in numpy). Conventions: THEORY §0.
 ==========================================  ==========================================
 ``wedge(V)``                                (..., k, d) → (..., C(d,k)) Plücker coords
 ``cross(V)``                                (..., d−1, d) → (..., d), ⟨×V, x⟩ = det[V; x]
+``cross_int(V)``                            the same over the integers: int in → int out
 ``hodge_dual(A, d, k)``                     (..., C(d,k)) → (..., C(d,d−k))
 ``volume(V)``                               (..., d, d) → (...) signed volume det V
 ``gram_norm2(V)``                           (..., k, d) → (...) ‖v_1∧…∧v_k‖² = det VVᵀ
@@ -27,9 +28,11 @@ batches use the same formula in numpy). Conventions: THEORY §0.
 [Fraction(2, 1), Fraction(-1, 1), Fraction(1, 1)]
 >>> wedge(np.array([[1., 2, 0], [0, 1, 1]]))
 array([1., 1., 2.])
+>>> cross_int(np.array([[1, 2, 0], [0, 1, 1]]))
+array([ 2, -1,  1])
 """
 from .blades import blade_indices, wedge
-from .cross import cross
+from .cross import cross, cross_int
 from .hodge import clifford_sign, hodge_dual
 from .volumes import gram_norm2, volume
 from .hyperplanes import (Hyperplane, affine_hyperplane, hyperplane_value,
@@ -40,7 +43,7 @@ from .reflections import (reflect_across_hyperplane, reflect_across_point,
 from .clifford_bridge import from_clifford, to_clifford
 
 __all__ = [
-    "wedge", "blade_indices", "cross", "hodge_dual", "clifford_sign", "volume",
+    "wedge", "blade_indices", "cross", "cross_int", "hodge_dual", "clifford_sign", "volume",
     "gram_norm2", "Hyperplane", "linear_hyperplane", "affine_hyperplane",
     "hyperplane_value", "signed_distance", "signed_distance_squared",
     "reflect_across_point", "reflect_across_hyperplane",

@@ -1,4 +1,5 @@
-"""Small exact determinants and cofactors over Fractions (fraction-free Bareiss)."""
+"""Exact determinants and cross-product cofactors of one matrix by fraction-free
+(Bareiss) elimination: over the integers, and over ℚ by scaling rows to integers."""
 from __future__ import annotations
 
 import math
@@ -70,28 +71,45 @@ def _gauss_jordan(M, ncols: int):
     return pivots, free, sign, prev
 
 
+def cofactors_int(rows) -> list:
+    """×(V) of the d − 1 integer rows of V (sequences of ints), O(d³), as Python ints:
+    the d cofactors (−1)^{d+k} det V^{(k)} (THEORY §0); exactly 0 when rank V < d − 1.
+
+    Fraction-free Gauss–Jordan (every intermediate is an integer minor of V). With one
+    free column f after elimination, the null vector n of V has n_f = D and
+    n_{pivots[i]} = −M[i][f]; ×(V) = ±n, the sign fixed by ×(V)_f.
+
+    >>> cofactors_int([[1, 2]])                       # d = 2: (−v_2, v_1)
+    [-2, 1]
+    >>> cofactors_int([[1, 2, 0], [2, 4, 0]])         # dependent rows
+    [0, 0, 0]
+    """
+    d = len(rows) + 1
+    M = [[int(x) for x in r] for r in rows]
+    pivots, free, sign, D = _gauss_jordan(M, d)
+    if len(free) != 1:
+        return [0] * d
+    f = free[0]
+    n = [0] * d
+    n[f] = D
+    for i, c in enumerate(pivots):
+        n[c] = -M[i][f]
+    # ×(V)_f = (−1)^{d+f+1}·det V^{(f)} (0-based f) and D = sign·det V^{(f)}
+    eps = -sign if (d + f) % 2 == 0 else sign
+    return [eps * x for x in n]
+
+
 def cofactors_fraction(rows) -> list:
     """×(V) of the d − 1 rows of V (lists of Fractions), O(d³): the d cofactors
     (−1)^{d+k} det V^{(k)} (THEORY §0); exactly 0 when rank V < d − 1.
 
-    With one free column f after elimination, the null vector n of V has n_f = D and
-    n_{pivots[i]} = −M[i][f]; ×(V) = ±n/Π s_i, the sign fixed by ×(V)_f.
+    Row i is scaled to integers by s_i (×(diag(s)·V) = Π s_i·×(V)), then
+    :func:`cofactors_int`.
 
     >>> cofactors_fraction([[Fraction(1), Fraction(2)]])       # d = 2: (−v_2, v_1)
     [Fraction(-2, 1), Fraction(1, 1)]
     >>> cofactors_fraction([[Fraction(1, 2), 0, 0], [0, Fraction(1, 3), 0]])
     [Fraction(0, 1), Fraction(0, 1), Fraction(1, 6)]
     """
-    d = len(rows) + 1
     M, scale = _integer_rows([[Fraction(x) for x in r] for r in rows])
-    pivots, free, sign, D = _gauss_jordan(M, d)
-    if len(free) != 1:
-        return [Fraction(0)] * d
-    f = free[0]
-    n = [0] * d
-    n[f] = D
-    for i, c in enumerate(pivots):
-        n[c] = -M[i][f]
-    # ×(V)_f = (−1)^{d+f+1}·det V^{(f)} (0-based f) and D = sign·Π s_i·det V^{(f)}
-    eps = -sign if (d + f) % 2 == 0 else sign
-    return [Fraction(eps * x, scale) for x in n]
+    return [Fraction(x, scale) for x in cofactors_int(M)]

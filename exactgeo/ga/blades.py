@@ -14,7 +14,7 @@ from math import comb
 
 import numpy as np
 
-from ._codegen import UNROLL_D as _UNROLL_D
+UNROLL_D = 6        # d ≤ UNROLL_D: generated unrolled kernels (_unrolled.py, by _codegen.py)
 from ._validate import MAX_BYTES, as_vectors, finite_or_raise, flat_batch, refuse_large
 
 # Estimated bytes (tracemalloc, CPython 3.11, 64-bit) for the size guards: one index
@@ -52,7 +52,12 @@ def blade_indices(d: int, k: int, *, max_bytes: int = MAX_BYTES):
 
 @lru_cache(maxsize=None)
 def blade_position(d: int, k: int) -> dict:
-    """Map index tuple → position in ``blade_indices(d, k)``."""
+    """Map index tuple → position in ``blade_indices(d, k)`` (unguarded; iterating it
+    gives the blades in that order).
+
+    >>> list(blade_position(3, 2).items())
+    [((0, 1), 0), ((0, 2), 1), ((1, 2), 2)]
+    """
     return {S: m for m, S in enumerate(_blades(d, k))}
 
 
@@ -83,18 +88,27 @@ def exterior_tables(d: int, k: int):
 
 
 def exact_exterior(V) -> np.ndarray:
-    """Exact Plücker coordinates of object array V (..., k, d) → (..., C(d, k)).
+    """Plücker coordinates of V (..., k, d) → (..., C(d, k)) by ring operations only
+    (+, −, ×; no division), so the entries' type is kept: Fractions or Python ints
+    (object arrays) stay exact, int64 stays int64 (the caller bounds the entries, see
+    :func:`exactgeo.ga.cross.cross_int`), float64 gives the float kernels' values.
 
-    Same recursion as the float kernel, vectorised over the batch on object arrays
-    (division-free, so Fractions stay exact).
+    Same recursion and term order as the float kernels, vectorised over the batch: in
+    step j → j + 1 the sign of term p, (−1)^{j−p}, does not depend on the target blade,
+    so each term position p is one gather-multiply over all targets.
+
+    >>> exact_exterior(np.array([[1, 2, 0], [0, 1, 1]])).tolist()
+    [1, 1, 2]
     """
     k, d = V.shape[-2:]
     lead = V.shape[:-2]
     if k == 0:
+        if V.dtype != object:
+            return np.ones(lead + (1,), dtype=V.dtype)
         out = np.empty(lead + (1,), dtype=object)
         out[...] = Fraction(1)
         return out
-    cur = V[..., 0, :]
+    cur = np.array(V[..., 0, :])
     src, col, sgn, start, count, width = exterior_tables(d, k)
     for s in range(k - 1):
         w = int(width[s])
@@ -102,12 +116,19 @@ def exact_exterior(V) -> np.ndarray:
         sl = slice(int(start[s]), int(start[s]) + n * w)
         S = src[sl].reshape(n, w)
         C = col[sl].reshape(n, w)
-        G = sgn[sl].reshape(n, w).astype(int)
         v = V[..., s + 1, :]
-        terms = cur[..., S] * v[..., C]
-        nxt = np.where(G > 0, terms, -terms).sum(axis=-1)
-        cur = nxt
-    return np.asarray(cur, dtype=object).reshape(lead + (comb(d, k),))
+        acc = None
+        for p in range(w):
+            term = cur[..., S[:, p]] * v[..., C[:, p]]
+            neg = (s + 1 - p) % 2 != 0           # = sgn[start[s] + t·w + p] < 0, every t
+            if acc is None:
+                acc = -term if neg else term
+            elif neg:
+                acc -= term
+            else:
+                acc += term
+        cur = acc
+    return cur.reshape(lead + (comb(d, k),))
 
 
 def _float_cost(d: int, k: int):
@@ -128,7 +149,7 @@ def _float_route(d: int, k: int, batch: int, backend: str = "auto") -> str:
         backend = "numpy" if batch * comb(d, k) <= NUMPY_MAX else "numba"
     if backend == "numpy" or k <= 1:
         return "numpy"
-    if d <= _UNROLL_D:
+    if d <= UNROLL_D:
         return "unrolled"
     if k == 2:
         return "pairs"
@@ -184,7 +205,7 @@ def float_exterior(V, perm=None, signs=None, backend: str = "auto",
     if not checked and route != "unrolled":
         finite_or_raise(flat, name)
     if route == "numpy":
-        out = exact_exterior(flat).astype(np.float64) if k else np.ones((B, 1))
+        out = exact_exterior(flat) if k else np.ones((B, 1))
         if cross_layout:
             res = np.empty_like(out)
             res[:, np.asarray(perm)] = out * np.asarray(signs, dtype=np.float64)

@@ -34,10 +34,11 @@ def clifford_layout(d: int):
 @lru_cache(maxsize=None)
 def grade_slots(d: int, k: int) -> np.ndarray:
     """Positions in a Cl(d) ``.value`` of the grade-k blades, in ``blade_indices`` order."""
-    from .blades import _blades
+    from .blades import blade_position
     layout = clifford_layout(d)
     pos = {tuple(i - 1 for i in t): n for n, t in enumerate(layout.bladeTupList)}
-    return np.asarray([pos[S] for S in _blades(d, k)], dtype=np.int64)
+    # blade_position(d, k) lists the grade-k blades in blade_indices order
+    return np.asarray([pos[S] for S in blade_position(d, k)], dtype=np.int64)
 
 
 def _check_dk(d, k):

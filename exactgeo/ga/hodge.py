@@ -23,7 +23,7 @@ from math import comb
 
 import numpy as np
 
-from .blades import _blades, blade_position
+from .blades import blade_position
 from ._validate import MAX_BYTES, refuse_large
 from ..numbers import as_array
 
@@ -52,7 +52,7 @@ def hodge_layout(d: int, k: int):
     """
     pos = blade_position(d, d - k)
     perm, signs = [], []
-    for S in _blades(d, k):
+    for S in blade_position(d, k):          # the grade-k blades, in blade_indices order
         Sc = tuple(i for i in range(d) if i not in S)
         perm.append(pos[Sc])
         signs.append(_perm_sign(S + Sc))

@@ -1,13 +1,16 @@
-"""Lasso solvers over explicit dictionaries (float, numba) and exact certificates.
+"""Lasso solvers over column sources (float, numba) and exact certificates.
 
-``solve_lasso`` / ``lasso_path`` / ``beta_max`` — float coordinate descent;
-``certify_lasso`` — exact KKT over ℚ or ball arithmetic (THEORY §5);
-``min_l1_interpolation`` — the β → 0 limit as an exact LP.
+``problem`` — the Lasso once: primal, dual, gap, normalisation (``beta_max``,
+``duality_gap``); ``working_set`` — THE restricted-solve → price → add loop (also
+``column_generation``); inner solvers ``ipm``, ``cd``, ``active``; ``basic`` — basic
+solutions from interior ones; ``solver`` — ``solve_lasso`` (the loop with an inner solver);
+``path`` — ``lasso_path``; ``exact/`` — ``certify_lasso`` (KKT over ℚ or in ball
+arithmetic, THEORY §5) and ``min_l1_interpolation`` (the β → 0 limit as an exact LP).
 """
-from .cd import LassoSolution, beta_max, duality_gap, solve_lasso
-from .exact import ExactLasso, certify_lasso
-from .lp import MinNormSolution, min_l1_interpolation
+from .exact import ExactLasso, MinNormSolution, certify_lasso, min_l1_interpolation
 from .path import lasso_path
+from .problem import beta_max, duality_gap
+from .solver import LassoSolution, solve_lasso
 
 __all__ = ["LassoSolution", "solve_lasso", "lasso_path", "beta_max", "duality_gap",
            "ExactLasso", "certify_lasso", "MinNormSolution", "min_l1_interpolation"]

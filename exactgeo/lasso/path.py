@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .cd import LassoSolution, solve_lasso
+from .solver import LassoSolution, solve_lasso
 
 __all__ = ["lasso_path"]
 

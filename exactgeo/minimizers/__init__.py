@@ -1,20 +1,27 @@
 """Explicit minimizers of deep ReLU networks on clustered data (THEORY §4).
 
-Truncation maps (:mod:`.truncation`), the zero-cost construction (:mod:`.construct`), its
-degenerate family (:mod:`.family`), exact step-wise separability (:mod:`.separability`),
-local minima (:mod:`.local`), shallow relations (:mod:`.shallow`) and a numpy
-gradient-descent baseline (:mod:`.gd`). scipy is imported lazily (separability only).
+Truncation maps (:mod:`.truncation`), clustered data and their geometry (:mod:`.clusters`),
+the exact truncation layer of one class (:mod:`.truncation_layer`), the result type and its
+assembly and verification (:mod:`.result`), exact step-wise separability
+(:mod:`.separability`), the zero-cost construction (:mod:`.construct`), its degenerate family
+(:mod:`.family`), a numpy gradient-descent baseline (:mod:`.gd`), local minima
+(:mod:`.local`), gradient descent vs the family (:mod:`.comparison`) and shallow relations
+(:mod:`.shallow`). Every module imports only modules listed before it (the construction's
+``method="lp"`` uses separability, not the other way round); scipy is imported lazily
+(separability only).
 
 >>> import numpy as np
 >>> X = np.array([[0., 0], [0.1, 0], [2, 0], [2, 0.1]])
 >>> construct_minimizer(X, [0, 0, 1, 1], layers=2, exact=True).cost_exact
 Fraction(0, 1)
 """
-from .construct import MinimizerResult, cluster_geometry, construct_minimizer, prepare_data
+from .clusters import cluster_geometry, prepare_data
+from .comparison import gd_comparison
+from .construct import construct_minimizer
 from .family import family_member, output_null_direction
-from .gd import gd_comparison
 from .local import (active_neuron_network, affine_least_squares, local_minima_report,
                     no_truncation_minimum, rrr_costs, subset_truncation_probe)
+from .result import MinimizerResult
 from .separability import check_truncation
 from .shallow import shallow_relations
 from .truncation import apex, cumulative_params, forward, layers_from_cumulative, truncate

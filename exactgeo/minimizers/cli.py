@@ -13,7 +13,8 @@ import numpy as np
 
 from ..data import load
 from ..numbers import fraction_str
-from .construct import construct_minimizer, label_str
+from .clusters import label_str
+from .construct import construct_minimizer
 
 __all__ = ["cli_construct"]
 

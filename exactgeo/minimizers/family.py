@@ -28,10 +28,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from .construct import (DEFAULT_MAX_BYTES, MinimizerResult, _eye, _guard_layers, assemble,
-                        construct_minimizer, exact_truncation_layer, left_null_vector,
-                        network_cost)
-from .truncation import truncate
+from ..numbers import exact_inv
+from .construct import DEFAULT_MAX_BYTES, construct_minimizer, guard_layers
+from .result import MinimizerResult, assemble, left_null_vector, network_cost
+from .truncation import eye, truncate
+from .truncation_layer import exact_truncation_layer
 
 __all__ = ["family_member", "output_null_direction"]
 
@@ -65,7 +66,6 @@ def _pd_matrix(perm, d, exact):
 
 def _cayley_rotation(v, rng):
     """Rational orthogonal R with Rv = v: Cayley transform of K = uwᵀ − wuᵀ, u, w ⊥ v."""
-    from ..numbers import exact_inv
     Q = v.shape[0]
     vv = v @ v
     def perp(x):
@@ -73,7 +73,7 @@ def _cayley_rotation(v, rng):
     u = perp(np.array([Fraction(int(k)) for k in rng.integers(-3, 4, size=Q)], dtype=object))
     w = perp(np.array([Fraction(int(k)) for k in rng.integers(-3, 4, size=Q)], dtype=object))
     K = np.outer(u, w) - np.outer(w, u)
-    I = _eye(Q, True)
+    I = eye(Q, True)
     return (I - K) @ exact_inv(I + K)
 
 
@@ -103,7 +103,7 @@ def family_member(res: MinimizerResult, *, mu=None, rescale=None, extra_layers: 
     if seed < 0:
         raise ValueError(f"seed: expected an integer >= 0, got {seed}")
     Q, L = data.Q, len(res.layers)
-    _guard_layers(data, L + int(extra_layers), ex, DEFAULT_MAX_BYTES, name="extra_layers")
+    guard_layers(data, L + int(extra_layers), ex, DEFAULT_MAX_BYTES, name="extra_layers")
     rng = np.random.default_rng(seed)
     base = res
     if order is not None or eps is not None or t is not None:

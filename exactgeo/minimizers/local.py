@@ -28,8 +28,10 @@ from itertools import combinations
 import numpy as np
 
 from ..numbers import exact_inv
-from .construct import exact_input, prepare_data
-from .gd import cost as net_cost, flatten, gradient, unflatten
+from .clusters import exact_input, prepare_data
+from .construct import construct_minimizer
+from .gd import as_network, cost as net_cost, flatten, gradient, params_from_result, unflatten
+from .result import network_cost
 
 __all__ = ["affine_least_squares", "no_truncation_minimum", "rrr_costs",
            "active_neuron_network", "local_minima_report", "perturbation_probe",
@@ -122,7 +124,6 @@ def no_truncation_minimum(X, labels, Y=None, layers=2, exact=False, eta=None, c_
     A = fit["A"]
     Wout = np.concatenate([A, np.full((A.shape[0], Q - M), zero, dtype=A.dtype)], axis=1)
     bout = fit["c"] - Wout @ b1
-    from .construct import network_cost
     c, cex = network_cost(lay, (Wout, bout), data)
     return {"layers": lay, "output": (Wout, bout), "cost": cex if ex else c,
             "cost_closed_form": fit["closed_form"], "cost_direct": fit["direct"]}
@@ -231,8 +232,6 @@ def subset_truncation_probe(X, labels, subset, layers, Y=None):
     """The "truncate the classes in ``subset``, then fit affinely" configuration (built from the
     §4.4 construction, float): returns dict(cost, grad_norm). THEORY §4.6: generally not a
     critical point (grad_norm > 0); this is a probe, not a local-minimum claim."""
-    from .construct import construct_minimizer
-    from .gd import params_from_result
     data = prepare_data(X, labels, Y=Y, exact=False)
     res = construct_minimizer(X, labels, Y=Y, layers=max(layers, data.Q))
     sub = [int(s) for s in subset]
@@ -251,12 +250,10 @@ def subset_truncation_probe(X, labels, subset, layers, Y=None):
         params[l] = (np.eye(Q), np.zeros(Q))
     Xf = np.asarray(data.X, dtype=float)
     T = np.asarray(data.Y, dtype=float)[:, data.cls].T
-    # affine least-squares output on the last hidden activations
-    h = Xf.T
-    for W, b in params[:-1]:
-        h = np.maximum(W @ h + b[:, None], 0.0)
-    Ha = np.vstack([h, np.ones((1, h.shape[1]))])
-    Ac = np.linalg.lstsq(Ha.T, T, rcond=None)[0].T
+    # affine least-squares output on the last hidden activations (rows: (N, Q))
+    H = as_network(params).hidden_states(Xf)[-1]
+    Ha = np.hstack([H, np.ones((H.shape[0], 1))])
+    Ac = np.linalg.lstsq(Ha, T, rcond=None)[0].T
     params[-1] = (Ac[:, :Q], Ac[:, Q])
     c, g = gradient(params, Xf, T)
     return {"subset": sub, "cost": c, "grad_norm": float(np.linalg.norm(flatten(g)))}

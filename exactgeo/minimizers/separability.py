@@ -9,7 +9,7 @@ x = a; so (up to one shared point) **strict linear separability** of the class f
 current points is *necessary*. It is also *sufficient*: given a strictly separating normal g,
 the apex a = the class point minimising ⟨g, x⟩ (if unique; otherwise that point moved by
 1/8 of the gap towards the others) and rows w_k = −v + tσ_kP_ve_k (v the G-dual of g) work for
-every t in an exact interval (0, t_max] (:func:`~.construct.exact_truncation_layer`).
+every t in an exact interval (0, t_max] (:func:`~.truncation_layer.exact_truncation_layer`).
 
 Each step is decided by one LP (scipy HiGHS, floats) whose answer is then **verified exactly**:
 either a separator (g, c) with min_class ⟨g, x⟩ > max_rest ⟨g, x⟩ checked over ℚ, or a
@@ -32,8 +32,11 @@ zero cost needs truncation at all.
 >>> rep = check_truncation(X, [0, 0, 1, 1])
 >>> rep.feasible, rep.order
 (True, [0, 1])
->>> construct_minimizer(X, [0, 0, 1, 1], layers=2, exact=True, method="lp").cost_exact
+>>> construct_by_separability(prepare_data(X, [0, 0, 1, 1], exact=True), layers=2).cost_exact
 Fraction(0, 1)
+
+The construction reaches this module as ``construct_minimizer(..., method="lp")``
+(:mod:`.construct`).
 """
 from __future__ import annotations
 
@@ -43,11 +46,11 @@ from typing import Optional
 
 import numpy as np
 
-from ..numbers import exact_inv, from_fmpq_mat, to_fmpq_mat
-from .construct import (ClusterData, MinimizerResult, _padded, assemble,  # noqa: F401
-                        cluster_geometry, conditions, construct_minimizer,
-                        exact_truncation_layer, label_str, network_cost, prepare_data)
+from ..numbers import as_exact_array, exact_inv, from_fmpq_mat, to_fmpq_mat
+from .clusters import ClusterData, cluster_geometry, label_str, prepare_data
+from .result import MinimizerResult, assemble, conditions, network_cost, padded
 from .truncation import truncate
+from .truncation_layer import exact_truncation_layer
 
 __all__ = ["check_truncation", "StepResult", "SeparabilityReport", "separate",
            "construct_by_separability"]
@@ -199,7 +202,6 @@ def _run(data: ClusterData, order=None, build=True):
     Q = data.Q
     Zq = data.Z if data.exact else None
     if Zq is None:
-        from ..numbers import as_exact_array
         Zq = as_exact_array(data.Z)
     G = data.G
     Ginv = None if G is None else exact_inv(G)
@@ -281,7 +283,7 @@ def construct_by_separability(data: ClusterData, layers: int, order=None) -> Min
     if not rep.feasible:
         raise ValueError(f"X: the truncation sequence does not exist for this apex rule: "
                          f"{rep.message}")
-    cum = _padded(rep.cumulative, layers)
+    cum = padded(rep.cumulative, layers)
     lay, out, A, c = assemble(data, rep.cumulative, rep.apexes, layers)
     cost, cost_ex = network_cost(lay, out, data)
     geo = cluster_geometry(data)

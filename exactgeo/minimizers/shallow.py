@@ -25,8 +25,9 @@ from fractions import Fraction
 import numpy as np
 
 from ..numbers import exact_inv
-from .construct import exact_input, left_null_vector, network_cost, prepare_data
+from .clusters import exact_input, prepare_data
 from .local import affine_least_squares, class_statistics
+from .result import left_null_vector, network_cost
 
 __all__ = ["shallow_relations", "mean_fitting_network"]
 

@@ -1,7 +1,10 @@
-"""Truncation maps, cumulative parameters and the deep ReLU forward pass (THEORY §4.2, §4.3).
+"""Truncation maps and cumulative parameters of deep ReLU layers (THEORY §4.2, §4.3).
 
 All functions take float arrays or exact object arrays of Fractions; exact in → exact out.
-Points are **columns**: ``x`` has shape (Q,) or (Q, N) (THEORY §4 convention).
+These are point maps written as in THEORY §4: points are **columns**, ``x`` has shape (Q,)
+or (Q, N). The network itself is :class:`exactgeo.nets.Network` (rows are samples, weights
+W (m_out, m_in) in the same orientation as here); :func:`forward` and :func:`hidden_states`
+run it on points given as columns.
 
 τ_{W,b}(x) = W⁻¹(relu(Wx + b) − b), apex a = −W⁻¹b, cone K = W⁻¹ℝ^Q_{≥0}.
 
@@ -20,10 +23,12 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..nets import Network
+from ..nets.activations import apply
 from ..numbers import as_array, exact_inv
 
 __all__ = ["relu", "truncate", "apex", "inverse", "cumulative_params", "layers_from_cumulative",
-           "forward", "hidden_states", "tau_states", "is_exact_array"]
+           "network", "forward", "hidden_states", "tau_states", "is_exact_array", "eye"]
 
 
 def is_exact_array(a) -> bool:
@@ -31,13 +36,23 @@ def is_exact_array(a) -> bool:
     return isinstance(a, np.ndarray) and a.dtype == object
 
 
+def eye(Q: int, exact: bool):
+    """The Q×Q identity: Fractions (exact) or float64.
+
+    >>> eye(2, True).tolist()
+    [[Fraction(1, 1), Fraction(0, 1)], [Fraction(0, 1), Fraction(1, 1)]]
+    """
+    if not exact:
+        return np.eye(Q)
+    E = np.full((Q, Q), Fraction(0), dtype=object)
+    for i in range(Q):
+        E[i, i] = Fraction(1)
+    return E
+
+
 def relu(z):
     """Elementwise max(z, 0), exact for object arrays (keeps Fractions)."""
-    if is_exact_array(z):
-        out = z.copy()
-        out[out < 0] = Fraction(0)
-        return out
-    return np.maximum(z, 0.0)
+    return apply("relu", z if is_exact_array(z) else np.asarray(z, dtype=float))
 
 
 def inverse(W):
@@ -116,30 +131,41 @@ def layers_from_cumulative(cum):
 def _identity_layer(like):
     Q = like.shape[0]
     if is_exact_array(like):
-        W = np.full((Q, Q), Fraction(0), dtype=object)
-        for i in range(Q):
-            W[i, i] = Fraction(1)
-        return W, np.full(Q, Fraction(0), dtype=object)
-    return np.eye(Q), np.zeros(Q)
+        return eye(Q, True), np.full(Q, Fraction(0), dtype=object)
+    return eye(Q, False), np.zeros(Q)
+
+
+def network(layers, output) -> Network:
+    """The ReLU :class:`~exactgeo.nets.Network` x ↦ W_{L+1}x^{(L)} + b_{L+1} of THEORY §4.1
+    (``layers`` [(W_ℓ, b_ℓ)], ``output`` (W_{L+1}, b_{L+1})); its forward pass takes rows."""
+    return Network(layers, output=output, activation="relu")
+
+
+def _rows(X):
+    X = X if isinstance(X, np.ndarray) else np.asarray(X)
+    return X.reshape(1, -1) if X.ndim == 1 else X.T
 
 
 def hidden_states(layers, X):
     """[x^{(0)}, x^{(1)}, …, x^{(L)}] for points X of shape (Q_in, N) (columns)."""
-    states = [X]
-    h = X
-    for W, b in layers:
-        h = relu(W @ h + _col(b, h))
-        states.append(h)
-    return states
+    if not layers:
+        return [X]
+    W_last = layers[-1][0]
+    m = W_last.shape[0]
+    zero = Fraction(0) if is_exact_array(W_last) else 0.0
+    # a zero output head completes the Network; only its hidden states are used
+    head = np.full((1, m), zero, dtype=W_last.dtype), np.full(1, zero, dtype=W_last.dtype)
+    states = network(layers, head).hidden_states(_rows(X))
+    return [H[0] if np.ndim(X) == 1 else H.T for H in states]
 
 
 def forward(layers, output, X):
-    """F(X) = W_{L+1} x^{(L)} + b_{L+1}; X of shape (Q_in, N) → (P, N)."""
-    h = X
-    for Wl, bl in layers:       # no list of all states: memory O(Q N), not O(L Q N)
-        h = relu(Wl @ h + _col(bl, h))
-    W, b = output
-    return W @ h + _col(b, h)
+    """F(X) = W_{L+1} x^{(L)} + b_{L+1}; X of shape (Q_in, N) → (P, N) (or (Q_in,) → (P,))."""
+    if not layers:                  # no hidden layer: the affine output map alone
+        W, b = output
+        return W @ X + _col(b, X)
+    F = network(layers, output).forward(_rows(X))
+    return F[0] if np.ndim(X) == 1 else F.T
 
 
 def tau_states(cum, X):

@@ -1,10 +1,9 @@
-"""Exact scalars: one interface over Fraction, sympy Rational and python-flint fmpq.
+"""Exact scalars and their conversion: one interface over Fraction, sympy Rational,
+python-flint fmpq and floats, for single values and for arrays.
 
 exactgeo keeps exact values as :class:`fractions.Fraction` inside numpy object
-arrays (they mix freely with numpy indexing and with sympy), and hands them to
-python-flint (``fmpq_mat``) for fast exact linear algebra.
-
-Every binary float *is* a rational, so float data converts exactly:
+arrays (they mix freely with numpy indexing and with sympy). Every binary float *is*
+a rational, so float data converts exactly:
 
 >>> from exactgeo.numbers import to_fraction, as_exact_array, fraction_str
 >>> to_fraction(0.5), to_fraction("1/3"), to_fraction(3)
@@ -28,9 +27,8 @@ import numpy as np
 
 __all__ = [
     "Fraction", "is_exact_scalar", "is_exact", "to_fraction", "as_exact_array",
-    "as_float_array", "as_array", "fraction_str", "parse_fraction_str",
-    "to_fmpq_mat", "from_fmpq_mat", "exact_solve", "exact_rank", "exact_det",
-    "exact_inv", "to_float", "describe", "check_float_range", "FLOAT_MAX",
+    "as_float_array", "as_array", "fraction_str", "parse_fraction_str", "to_float",
+    "describe", "check_float_range", "check_max_bytes", "FLOAT_MAX", "MAX_DECIMAL_EXPONENT",
 ]
 
 
@@ -311,68 +309,20 @@ def as_array(a, name: str = "array"):
     return as_float_array(a, name), False
 
 
-# ---------------------------------------------------------------- flint bridge
+def check_max_bytes(max_bytes, name: str = "max_bytes") -> None:
+    """A memory budget must be a positive number of bytes: an int, or a finite float as
+    ``exactgeo.fit`` accepts. TypeError / ValueError naming it otherwise.
 
-def to_fmpq_mat(a):
-    """2-D exact array (anything :func:`as_exact_array` takes) → ``flint.fmpq_mat``."""
-    import flint
-    arr = as_exact_array(a)
-    if arr.ndim != 2:
-        raise ValueError(f"expected a 2-D matrix, got shape {arr.shape}")
-    m, n = arr.shape
-    M = flint.fmpq_mat(m, n)
-    for i in range(m):
-        for j in range(n):
-            q = arr[i, j]
-            M[i, j] = flint.fmpq(q.numerator, q.denominator)
-    return M
-
-
-def from_fmpq_mat(M) -> np.ndarray:
-    """``flint.fmpq_mat`` → object array of Fractions."""
-    out = np.empty((M.nrows(), M.ncols()), dtype=object)
-    for i in range(M.nrows()):
-        for j in range(M.ncols()):
-            q = M[i, j]
-            out[i, j] = Fraction(int(q.p), int(q.q))
-    return out
-
-
-def exact_det(a) -> Fraction:
-    """Exact determinant of a square exact matrix.
-
-    >>> exact_det([[Fraction(1, 2), 1], [1, 4]])
-    Fraction(1, 1)
+    >>> check_max_bytes(2 ** 20)
+    >>> check_max_bytes(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: max_bytes: expected a positive integer (a number of bytes), got -1
     """
-    M = to_fmpq_mat(a)
-    if M.nrows() != M.ncols():
-        raise ValueError(f"det: expected a square matrix, got {M.nrows()}x{M.ncols()}")
-    return to_fraction(M.det())
-
-
-def exact_rank(a) -> int:
-    """Exact rank over ℚ."""
-    M = to_fmpq_mat(a)
-    return int(M.rref()[1])
-
-
-def exact_solve(a, b) -> np.ndarray:
-    """Solve ``a x = b`` over ℚ for square nonsingular ``a``; ``b`` 1-D or 2-D."""
-    b_arr = as_exact_array(b)
-    vec = b_arr.ndim == 1
-    B = to_fmpq_mat(b_arr.reshape(-1, 1) if vec else b_arr)
-    A = to_fmpq_mat(a)
-    if A.nrows() != A.ncols():
-        raise ValueError(f"solve: expected a square matrix, got {A.nrows()}x{A.ncols()}")
-    if A.det() == 0:
-        raise ValueError("solve: the matrix is singular over Q")
-    X = from_fmpq_mat(A.solve(B))
-    return X[:, 0] if vec else X
-
-
-def exact_inv(a) -> np.ndarray:
-    """Exact inverse over ℚ."""
-    A = to_fmpq_mat(a)
-    if A.nrows() != A.ncols() or A.det() == 0:
-        raise ValueError("inv: expected a square nonsingular matrix")
-    return from_fmpq_mat(A.inv())
+    if isinstance(max_bytes, (bool, np.bool_)) or not isinstance(
+            max_bytes, (int, np.integer, float, np.floating)):
+        raise TypeError(f"{name}: expected a positive integer (a number of bytes), got "
+                        f"{type(max_bytes).__name__} {max_bytes!r}")
+    if not (math.isfinite(max_bytes) and max_bytes > 0):
+        raise ValueError(f"{name}: expected a positive integer (a number of bytes), got "
+                         f"{max_bytes!r}")

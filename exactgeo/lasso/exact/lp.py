@@ -18,7 +18,6 @@ is never reported for them.
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -26,8 +25,10 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..numbers import as_array, as_exact_array
-from .exact import _arb_to_interval, _check_all, _frac_int_vec, _fmpq, _pivot_columns
+from ...numbers import as_array, as_exact_array
+from ...sources import ExplicitSource
+from ..basic import purify
+from .rational import arb_to_interval, fmpq, frac_int_vec, pivot_columns
 
 __all__ = ["MinNormSolution", "min_l1_interpolation"]
 
@@ -83,13 +84,12 @@ def _rationalize(v, max_den=10 ** 12):
 def _exact_pair(A, Af, y, zt, lam_t, intercept, tau=1e-7):
     """Try to build and verify an exact primal/dual pair; return (z, xi, lam, msg)."""
     import flint
-    from .cd import purify
     n, p = A.shape
     zt = purify(Af, zt, intercept=intercept)
     order = [int(k) for k in np.argsort(-np.abs(zt), kind="stable") if zt[k] != 0]
-    cols = ([[1] * n] if intercept else []) + [_frac_int_vec(A[:, k])[0] for k in order]
+    cols = ([[1] * n] if intercept else []) + [frac_int_vec(A[:, k])[0] for k in order]
     idx = ([-1] if intercept else []) + order
-    piv = _pivot_columns(cols, n)
+    piv = pivot_columns(cols, n)
     B = [idx[j] for j in piv if idx[j] >= 0]
     # primal: M θ = y on the basis (consistent system, checked exactly)
     m = len(B) + (1 if intercept else 0)
@@ -97,11 +97,11 @@ def _exact_pair(A, Af, y, zt, lam_t, intercept, tau=1e-7):
     for j, k in enumerate(B):
         for i in range(n):
             if A[i, k]:
-                M[i, j] = _fmpq(A[i, k])
+                M[i, j] = fmpq(A[i, k])
     if intercept:
         for i in range(n):
             M[i, m - 1] = 1
-    Y = flint.fmpq_mat(n, 1, [_fmpq(q) for q in y])
+    Y = flint.fmpq_mat(n, 1, [fmpq(q) for q in y])
     Mt = M.transpose()
     try:
         theta = (Mt * M).solve(Mt * Y)
@@ -125,20 +125,20 @@ def _exact_pair(A, Af, y, zt, lam_t, intercept, tau=1e-7):
         if k in seen:
             continue
         seen.add(k)
-        ints, den = _frac_int_vec(A[:, k])
+        ints, den = frac_int_vec(A[:, k])
         s = (1 if z[k] > 0 else -1) if z[k] != 0 else (1 if corr[k] > 0 else -1)
         rows.append(ints)
         rhs.append(Fraction(s * den))
         kinds.append(k)
-    piv = _pivot_columns(rows, n)   # independent equality rows (rows as columns of the transpose)
+    piv = pivot_columns(rows, n)   # independent equality rows (rows as columns of the transpose)
     C = flint.fmpq_mat(len(piv), n)
     d = flint.fmpq_mat(len(piv), 1)
     for a, j in enumerate(piv):
         for i in range(n):
             if rows[j][i]:
                 C[a, i] = rows[j][i]
-        d[a, 0] = _fmpq(rhs[j])
-    lq = flint.fmpq_mat(n, 1, [_fmpq(_rationalize(v)) for v in lam_t])
+        d[a, 0] = fmpq(rhs[j])
+    lq = flint.fmpq_mat(n, 1, [fmpq(_rationalize(v)) for v in lam_t])
     Ct = C.transpose()
     try:
         corr_q = (C * Ct).solve(d - C * lq)        # λ = λ̃ + Cᵀ(CCᵀ)⁻¹(d − Cλ̃): nearest point
@@ -148,10 +148,10 @@ def _exact_pair(A, Af, y, zt, lam_t, intercept, tau=1e-7):
     lam = np.array([Fraction(int(L[i, 0].p), int(L[i, 0].q)) for i in range(n)], dtype=object)
     if intercept and sum(lam) != 0:
         return None, None, None, "1ᵀλ ≠ 0"
-    viol, maxv, argv = _check_all(A, Af, np.abs(Af), lam, Fraction(1), n)
-    if viol:
-        return None, None, None, (f"dual infeasible: max |A_kᵀλ| − 1 = {maxv:.3g} "
-                                  f"at column {argv}")
+    pr = ExplicitSource(Af, exact=A).price(lam, k=0, beta=Fraction(1))
+    if pr.info["violations"]:
+        return None, None, None, (f"dual infeasible: max |A_kᵀλ| − 1 = "
+                                  f"{pr.info['max_violation']:.3g} at column {pr.argmax}")
     l1 = sum((abs(q) for q in z), Fraction(0))
     if sum((a * b for a, b in zip(y, lam)), Fraction(0)) != l1:
         return None, None, None, "yᵀλ ≠ ‖z‖₁ (complementary slackness fails)"
@@ -263,7 +263,6 @@ def _no_columns(y, intercept, exact, t0):
 def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
     """Columns a_k/√q_k: rational primal ζ on the float basis, ball dual (THEORY §5.8)."""
     import flint
-    from .cd import purify
     n, p = A.shape
     l1f = float(np.abs(zt).sum())
 
@@ -273,19 +272,19 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
 
     zt = purify(Af, zt, intercept=intercept)
     order = [int(k) for k in np.argsort(-np.abs(zt), kind="stable") if zt[k] != 0]
-    cols = ([[1] * n] if intercept else []) + [_frac_int_vec(A[:, k])[0] for k in order]
+    cols = ([[1] * n] if intercept else []) + [frac_int_vec(A[:, k])[0] for k in order]
     idx = ([-1] if intercept else []) + order
-    B = [idx[j] for j in _pivot_columns(cols, n) if idx[j] >= 0]
+    B = [idx[j] for j in pivot_columns(cols, n) if idx[j] >= 0]
     m = len(B) + (1 if intercept else 0)
     M = flint.fmpq_mat(n, m)
     for j, k in enumerate(B):
         for i in range(n):
             if A[i, k]:
-                M[i, j] = _fmpq(A[i, k])
+                M[i, j] = fmpq(A[i, k])
     if intercept:
         for i in range(n):
             M[i, m - 1] = 1
-    Y = flint.fmpq_mat(n, 1, [_fmpq(q) for q in y])
+    Y = flint.fmpq_mat(n, 1, [fmpq(q) for q in y])
     try:
         theta = (M.transpose() * M).solve(M.transpose() * Y) if m else flint.fmpq_mat(0, 1)
     except (ZeroDivisionError, ValueError):
@@ -297,7 +296,7 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
     for j, k in enumerate(B):
         zeta[k] = th[j]
     xi = th[-1] if intercept else Fraction(0)
-    root = [flint.arb(_fmpq(q)).sqrt() for q in norm_sq]
+    root = [flint.arb(fmpq(q)).sqrt() for q in norm_sq]
     # dual equalities a_kᵀλ = s_k√q_k on the support (and float-active columns), 𝟙ᵀλ = 0
     corr = Af.T @ lam_t
     act = [int(k) for k in np.argsort(-np.abs(corr)) if abs(corr[k]) >= 1 - tau]
@@ -306,11 +305,11 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
         if k in eq:
             continue
         s = (1 if zeta[k] > 0 else -1) if zeta[k] != 0 else (1 if corr[k] > 0 else -1)
-        ints, den = _frac_int_vec(A[:, k])
+        ints, den = frac_int_vec(A[:, k])
         eq[k] = s
         rows.append(ints)
         rhs.append(root[k] * s * den)
-    piv = _pivot_columns(rows, n)
+    piv = pivot_columns(rows, n)
     C = flint.arb_mat(len(piv), n)
     d = flint.arb_mat(len(piv), 1)
     for a, j in enumerate(piv):
@@ -318,7 +317,7 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
             if rows[j][i]:
                 C[a, i] = rows[j][i]
         d[a, 0] = rhs[j]
-    lq = flint.arb_mat(n, 1, [flint.arb(_fmpq(Fraction(float(v)))) for v in lam_t])
+    lq = flint.arb_mat(n, 1, [flint.arb(fmpq(Fraction(float(v)))) for v in lam_t])
     try:
         L = lq + C.transpose() * (C * C.transpose()).solve(d - C * lq) if piv else lq
     except (ZeroDivisionError, ValueError):
@@ -327,7 +326,7 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
     one = flint.arb(1)
     ties = []
     for k in range(p):
-        v = sum((flint.arb(_fmpq(A[i, k])) * lam[i] for i in range(n) if A[i, k]),
+        v = sum((flint.arb(fmpq(A[i, k])) * lam[i] for i in range(n) if A[i, k]),
                 flint.arb(0)) / root[k]
         if abs(v) < one:
             continue
@@ -336,8 +335,8 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
         if abs(v) > one:
             return fail("float", f"dual infeasible at column {k}: |a_kᵀλ|/√q_k > 1 rigorously")
         ties.append(k)
-    l1 = sum((abs(flint.arb(_fmpq(zeta[k]))) * root[k] for k in B), flint.arb(0))
-    enc = _arb_to_interval(l1)
+    l1 = sum((abs(flint.arb(fmpq(zeta[k]))) * root[k] for k in B), flint.arb(0))
+    enc = arb_to_interval(l1)
     zf = np.array([float(zeta[k]) * float(root[k].mid()) for k in range(p)])
     status, msg = "enclosed", ""
     if ties:

@@ -1,5 +1,7 @@
-"""Ball-arithmetic certificate for columns a_k/√q_k (THEORY §5 step 8); used by
-:func:`exactgeo.lasso.certify_lasso` when ``norm_sq`` is given.
+"""Ball arithmetic for columns a_k/√q_k (THEORY §5 step 8): the enclosed KKT certificate
+(:func:`certify_ball`, used by :func:`exactgeo.lasso.certify_lasso` when ``norm_sq`` is
+given) and the exact ℓ2 machinery over Q(√q_1, …) (:class:`Quad`, :func:`kkt_exact`,
+:func:`l2_2d_decide`, :func:`ball_atom_value`) that the network certificate uses.
 
 >>> import numpy as np
 >>> from fractions import Fraction as F
@@ -20,9 +22,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from .exact import ExactLasso, _U, _float_start, _drop, _arb_to_interval, _choose_basis, _fmpq
+from ...sources import ExplicitSource, Priced
+from ..working_set import Restricted, working_set
+from .basis import ExactLasso, Repair, choose_basis, float_start
+from .rational import ULP, arb_to_interval, fmpq
 
-__all__ = ["certify_ball"]
+__all__ = ["certify_ball", "RadicalBasis", "Quad", "quad_dot", "kkt_exact", "ball_dot",
+           "plane_chambers", "PlaneDecision", "l2_2d_decide", "ball_atom_value"]
 
 
 class _NeedPrecision(Exception):
@@ -51,18 +57,18 @@ def _solve_arb(A, y, beta, norm_sq, F, s, intercept):
     m = len(F) + (1 if intercept else 0)
     M = flint.arb_mat(n, m)
     for j, k in enumerate(F):
-        inv = 1 / flint.arb(_fmpq(norm_sq[k])).sqrt()
+        inv = 1 / flint.arb(fmpq(norm_sq[k])).sqrt()
         for i in range(n):
             q = A[i, k]
             if q:
-                M[i, j] = flint.arb(_fmpq(q)) * inv
+                M[i, j] = flint.arb(fmpq(q)) * inv
     if intercept:
         for i in range(n):
             M[i, m - 1] = 1
-    Y = flint.arb_mat(n, 1, [flint.arb(_fmpq(q)) for q in y])
+    Y = flint.arb_mat(n, 1, [flint.arb(fmpq(q)) for q in y])
     Mt = M.transpose()
     rhs = Mt * Y
-    b = flint.arb(_fmpq(beta))
+    b = flint.arb(fmpq(beta))
     for j in range(len(F)):
         rhs[j, 0] -= b * int(s[j])
     try:
@@ -78,13 +84,13 @@ def _solve_arb(A, y, beta, norm_sq, F, s, intercept):
 def _check_all_ball(A, Cf, absCf, norm_sq, r, beta, F, s, n):
     import flint
     rm = np.array([float(x.mid()) for x in r])
-    rr = np.array([float(x.rad()) for x in r]) * (1 + 4 * _U) + _U * np.abs(rm)
+    rr = np.array([float(x.rad()) for x in r]) * (1 + 4 * ULP) + ULP * np.abs(rm)
     corr = Cf.T @ rm
-    bound = 2.0 * (n + 8) * _U * (absCf.T @ np.abs(rm)) + 1.01 * (absCf.T @ rr) + n * 1e-300
+    bound = 2.0 * (n + 8) * ULP * (absCf.T @ np.abs(rm)) + 1.01 * (absCf.T @ rr) + n * 1e-300
     bf = float(beta)
-    sure_ok = np.abs(corr) + bound < bf * (1 - 4 * _U)
+    sure_ok = np.abs(corr) + bound < bf * (1 - 4 * ULP)
     todo = np.flatnonzero(~sure_ok)
-    b = flint.arb(_fmpq(beta))
+    b = flint.arb(fmpq(beta))
     Fset = dict(zip(F, s))
     viol, ties = {}, []
     uncertain = False
@@ -95,8 +101,8 @@ def _check_all_ball(A, Cf, absCf, norm_sq, r, beta, F, s, n):
         for i in range(n):
             q = A[i, k]
             if q:
-                acc += flint.arb(_fmpq(q)) * r[i]
-        v = acc / flint.arb(_fmpq(norm_sq[k])).sqrt()
+                acc += flint.arb(fmpq(q)) * r[i]
+        v = acc / flint.arb(fmpq(norm_sq[k])).sqrt()
         av = abs(v)
         fe = float(av.mid()) - bf
         if fe > best[0]:
@@ -127,6 +133,10 @@ def _check_all_ball(A, Cf, absCf, norm_sq, r, beta, F, s, n):
 
 
 def certify_ball(A, Af, y, beta, zt, sol, norm_sq, intercept, tau, max_rounds, max_prec, t0):
+    """The exact certificate for columns a_k/√q_k (THEORY §5 step 8): the repair rounds of
+    :func:`exactgeo.lasso.certify_lasso` (the working-set loop) with every KKT point and
+    every inequality in ball arithmetic, the precision doubled (64 → ``max_prec`` bits)
+    until each test is decided."""
     import flint
     n, p = A.shape
     qf = np.array([float(q) for q in norm_sq])
@@ -134,90 +144,131 @@ def certify_ball(A, Af, y, beta, zt, sol, norm_sq, intercept, tau, max_rounds, m
     absCf = np.abs(Cf)
     yf = np.array([float(q) for q in y])
     bf = float(beta)
-    corr_t, E, signs, zt = _float_start(Cf, yf, sol, zt, bf, tau, intercept)
-    old_prec = flint.ctx.prec
-    msg = ""
-    last = None
-    try:
-        for rnd in range(1, max_rounds + 1):
-            F = _choose_basis(A, Af, sorted(E), zt, intercept, n)
-            s = np.array([signs[k] for k in F], dtype=int)
-            prec = 64
-            while True:
-                flint.ctx.prec = prec
-                try:
-                    zF, xi, r = _solve_arb(A, y, beta, norm_sq, F, s, intercept)
-                    bad, unsure = [], False
-                    for j, k in enumerate(F):
-                        if zF[j] > 0 or zF[j] < 0:
-                            if (zF[j] > 0) != (s[j] > 0):
-                                bad.append(k)
-                        elif not zF[j].is_zero():
-                            unsure = True
-                    if unsure:
-                        raise _NeedPrecision
-                    viol, ties, uncertain, best = _check_all_ball(A, Cf, absCf, norm_sq, r,
-                                                                  beta, F, s, n)
-                    if uncertain and not viol and not bad:
-                        raise _NeedPrecision
-                    break
-                except _NeedPrecision:
-                    if prec >= max_prec:
-                        bad, viol, ties, best = [], {}, list(range(0)), (math.nan, -1)
-                        msg = f"balls still undecided at {prec} bits"
-                        last = None
-                        raise
-                    prec *= 2
-            last = (F, s, zF, xi, r, best, prec)
-            if not bad and not viol:
-                z = np.zeros(p)
+    _, E, signs, zt = float_start(Cf, yf, sol, zt, bf, tau, intercept)
+    source = ExplicitSource(Cf, exact=A, norm_sq=norm_sq)
+
+    def describe(rnd, bad, pr):
+        return f"round {rnd}: {len(bad)} sign-inconsistent, {pr.idx.size} violating columns"
+
+    rep = Repair(signs, zt, Cf, describe=describe)
+
+    def solve(W, _z, _last):
+        rep.round += 1
+        F = choose_basis(A, Af, W.tolist(), rep.zt, intercept, n)
+        s = np.array([rep.signs[k] for k in F], dtype=int)
+        prec = 64
+        while True:
+            flint.ctx.prec = prec
+            try:
+                zF, xi, r = _solve_arb(A, y, beta, norm_sq, F, s, intercept)
+                bad, unsure = [], False
                 for j, k in enumerate(F):
-                    z[k] = float(zF[j].mid())
-                obj = flint.arb(0)
-                for x in r:
-                    obj += x * x
-                l1 = flint.arb(0)
-                for x in zF:
-                    l1 += abs(x)
-                obj = obj / 2 + flint.arb(_fmpq(beta)) * l1
-                lo, hi = _arb_to_interval(obj)
-                keep = [j for j in range(len(F)) if not zF[j].is_zero()]
-                status = "enclosed" if not ties else "undecided"
-                return ExactLasso(
-                    status=status, support=np.array([F[j] for j in keep], dtype=int),
-                    signs=np.array([s[j] for j in keep], dtype=int), z=z, xi=xi,
-                    residual=np.array(r, dtype=object), objective_exact=None,
-                    objective_enclosure=(lo, hi), objective=float(obj.mid()),
-                    max_violation=best[0], argmax_violation=best[1], rounds=rnd,
-                    message="" if not ties else
-                    f"{len(ties)} column(s) with |A_kᵀr| ∋ β could not be resolved exactly",
-                    z_enclosure=[zF[j] for j in keep], undecided=ties, precision=prec,
-                    seconds=time.perf_counter() - t0)
-            _drop(E, bad, Cf)
-            zt = zt.copy()
-            zt[bad] = 0.0
-            for k, sg in viol.items():
-                E.add(k)
-                signs[k] = sg
-            msg = f"round {rnd}: {len(bad)} sign-inconsistent, {len(viol)} violating columns"
-    except _NeedPrecision:
-        pass
+                    if zF[j] > 0 or zF[j] < 0:
+                        if (zF[j] > 0) != (s[j] > 0):
+                            bad.append(k)
+                    elif not zF[j].is_zero():
+                        unsure = True
+                if unsure:
+                    raise _NeedPrecision
+                viol, ties, uncertain, best = _check_all_ball(A, Cf, absCf, norm_sq, r,
+                                                              beta, F, s, n)
+                if uncertain and not viol and not bad:
+                    raise _NeedPrecision
+                break
+            except _NeedPrecision:
+                if prec >= max_prec:
+                    raise _Undecided(prec) from None
+                prec *= 2
+        return Restricted(None, r, ok=not bad, info={
+            "F": F, "s": s, "zF": zF, "xi": xi, "bad": bad, "viol": viol, "ties": ties,
+            "best": best, "prec": prec})
+
+    def price(res, W):
+        viol, best = res.info["viol"], res.info["best"]
+        idx = list(viol)
+        return Priced(np.array(idx, dtype=np.int64), np.array([viol[k] for k in idx]),
+                      bf + best[0] if math.isfinite(best[0]) else 0.0, best[1], "exact",
+                      info=res.info)
+
+    def optimal(res, pr):
+        return res.ok and not res.info["viol"]
+
+    old_prec = flint.ctx.prec
+    out, msg = None, ""
+    try:
+        out = working_set(source, solve, np.array(sorted(E), dtype=np.int64), price=price,
+                          select=rep, optimal=optimal, max_rounds=max_rounds)
+    except _Undecided as und:
+        msg = f"balls still undecided at {und.prec} bits"
     finally:
         flint.ctx.prec = old_prec
+    if out is not None and out.stop == "optimal":
+        i, r = out.restricted.info, out.restricted.r
+        F, s, zF, ties, best, prec = i["F"], i["s"], i["zF"], i["ties"], i["best"], i["prec"]
+        z = np.zeros(p)
+        for j, k in enumerate(F):
+            z[k] = float(zF[j].mid())
+        with _precision(prec):
+            obj = flint.arb(0)
+            for x in r:
+                obj += x * x
+            l1 = flint.arb(0)
+            for x in zF:
+                l1 += abs(x)
+            obj = obj / 2 + flint.arb(fmpq(beta)) * l1
+            lo, hi = arb_to_interval(obj)
+        keep = [j for j in range(len(F)) if not zF[j].is_zero()]
+        status = "enclosed" if not ties else "undecided"
+        return ExactLasso(
+            status=status, support=np.array([F[j] for j in keep], dtype=int),
+            signs=np.array([s[j] for j in keep], dtype=int), z=z, xi=i["xi"],
+            residual=np.array(r, dtype=object), objective_exact=None,
+            objective_enclosure=(lo, hi), objective=float(obj.mid()),
+            max_violation=best[0], argmax_violation=best[1], rounds=rep.round,
+            message="" if not ties else
+            f"{len(ties)} column(s) with |A_kᵀr| ∋ β could not be resolved exactly",
+            z_enclosure=[zF[j] for j in keep], undecided=ties, precision=prec,
+            seconds=time.perf_counter() - t0)
     z = np.zeros(p)
     F, s, best, prec = [], np.zeros(0, int), (math.nan, -1), max_prec
     xi, r = math.nan, np.array([], dtype=object)
-    if last is not None:
-        F, s, zF, xi, r, best, prec = last
+    if out is not None:
+        i = out.restricted.info
+        F, s, zF, xi, best, prec = i["F"], i["s"], i["zF"], i["xi"], i["best"], i["prec"]
         for j, k in enumerate(F):
             z[k] = float(zF[j].mid())
-        r = np.array(r, dtype=object)
+        r = np.array(out.restricted.r, dtype=object)
+        msg = describe(rep.round, i["bad"], out.priced)     # the last round's failure
     return ExactLasso(
         status="not-certified", support=np.array(F, dtype=int), signs=s, z=z, xi=xi,
         residual=r, objective_exact=None, objective_enclosure=None,
         objective=float(getattr(sol, "objective", math.nan)), max_violation=best[0],
-        argmax_violation=best[1], rounds=max_rounds, message=f"not certified: {msg}",
+        argmax_violation=best[1], rounds=rep.round, message=f"not certified: {msg}",
         precision=prec, seconds=time.perf_counter() - t0)
+
+
+class _Undecided(Exception):
+    """The balls stayed undecided at the maximal precision."""
+
+    def __init__(self, prec):
+        super().__init__(f"undecided at {prec} bits")
+        self.prec = prec
+
+
+class _precision:
+    """Context manager: flint's working precision set to ``prec`` bits, then restored."""
+
+    def __init__(self, prec):
+        self.prec = prec
+
+    def __enter__(self):
+        import flint
+        self.old = flint.ctx.prec
+        flint.ctx.prec = self.prec
+
+    def __exit__(self, *exc):
+        import flint
+        flint.ctx.prec = self.old
 
 
 # ----------------------------------------------- exact ℓ2 KKT points over Q(√q_1, …)
@@ -391,7 +442,7 @@ class Quad:
         import flint
         acc = flint.arb(0)
         for m, v in self.c.items():
-            acc += flint.arb(_fmpq(Fraction(v))) * self.B.sqrt_arb(m)
+            acc += flint.arb(fmpq(Fraction(v))) * self.B.sqrt_arb(m)
         return acc
 
     def sign(self, max_prec: int = 1 << 16) -> int:
@@ -451,8 +502,8 @@ def quad_dot(u, v):
     if not mu or not mv:
         return Quad(B)
     n = len(u)
-    U = flint.fmpq_mat(n, len(mu), [_fmpq(Fraction(q.c.get(m, 0))) for q in u for m in mu])
-    V = flint.fmpq_mat(n, len(mv), [_fmpq(Fraction(q.c.get(m, 0))) for q in v for m in mv])
+    U = flint.fmpq_mat(n, len(mu), [fmpq(Fraction(q.c.get(m, 0))) for q in u for m in mu])
+    V = flint.fmpq_mat(n, len(mv), [fmpq(Fraction(q.c.get(m, 0))) for q in v for m in mv])
     W = U.transpose() * V
     c = {}
     for a, ma in enumerate(mu):
@@ -488,8 +539,8 @@ def kkt_exact(A, y, beta, norm_sq, F, s, intercept):
     roots = [B.sqrt(q) for q in qs]
     if m == 0:
         return B, [], Quad(B), [Quad(B, {0: v}) for v in Y]
-    Ah = flint.fmpq_mat(n, m, [_fmpq(cols[j][i]) for i in range(n) for j in range(m)])
-    Yq = flint.fmpq_mat(n, 1, [_fmpq(v) for v in Y])
+    Ah = flint.fmpq_mat(n, m, [fmpq(cols[j][i]) for i in range(n) for j in range(m)])
+    Yq = flint.fmpq_mat(n, 1, [fmpq(v) for v in Y])
     G = Ah.transpose() * Ah
     if G.rank() < m:
         raise ZeroDivisionError("kkt_exact: the basis columns are linearly dependent")
@@ -540,13 +591,13 @@ def ball_dot(phi, r, norm_sq=None, r_radius: float = 0.0):
         if isinstance(v, Quad):
             v = v.arb()
         elif not isinstance(v, flint.arb):
-            v = flint.arb(_fmpq(Fraction(v)))
-        acc += flint.arb(_fmpq(p)) * v
+            v = flint.arb(fmpq(Fraction(v)))
+        acc += flint.arb(fmpq(p)) * v
     if r_radius:
-        nrm = flint.arb(_fmpq(sum((Fraction(p) ** 2 for p in phi), Fraction(0)))).sqrt()
-        acc += flint.arb(0, (flint.arb(_fmpq(Fraction(r_radius))) * nrm).upper() * 1.0001 + 1e-300)
+        nrm = flint.arb(fmpq(sum((Fraction(p) ** 2 for p in phi), Fraction(0)))).sqrt()
+        acc += flint.arb(0, (flint.arb(fmpq(Fraction(r_radius))) * nrm).upper() * 1.0001 + 1e-300)
     if norm_sq is not None:
-        acc = acc / flint.arb(_fmpq(Fraction(norm_sq))).sqrt()
+        acc = acc / flint.arb(fmpq(Fraction(norm_sq))).sqrt()
     return acc
 
 
@@ -752,7 +803,7 @@ def l2_2d_decide(family, X, r, beta, active, *, deadline: float = math.inf,
         phi = [Fraction(v) for v in np.asarray(family.features(X_obj, [atom]))[:, 0]]
         q = atom.norm_sq if atom.norm_sq is not None else Fraction(1)
         val = abs(ball_dot(phi, r, q))
-        if val > flint.arb(_fmpq(b)):
+        if val > flint.arb(fmpq(b)):
             return True, val
         dot = Quad(r[0].B)
         for p, rv in zip(phi, r):
@@ -769,7 +820,7 @@ def l2_2d_decide(family, X, r, beta, active, *, deadline: float = math.inf,
             flint.ctx.prec = prec
             ra = [v.arb() for v in r]
             wcache, gcache = {}, {}
-            nb2 = flint.arb(_fmpq(b2))
+            nb2 = flint.arb(fmpq(b2))
             ties = []
             for pos, (s, t) in enumerate(todo):
                 if out_of_time():
@@ -780,7 +831,7 @@ def l2_2d_decide(family, X, r, beta, active, *, deadline: float = math.inf,
                 j, k, (a, bb, half, pattern) = sectors[s]
                 if j not in wcache:
                     P = geo[j][0]
-                    wcache[j] = [(ra[i] * _fmpq(P[i][0]), ra[i] * _fmpq(P[i][1]))
+                    wcache[j] = [(ra[i] * fmpq(P[i][0]), ra[i] * fmpq(P[i][1]))
                                  for i in range(n)]
                 w = wcache[j]
                 if s not in gcache:
@@ -806,18 +857,18 @@ def l2_2d_decide(family, X, r, beta, active, *, deadline: float = math.inf,
                     gcache[s] = (g0, g1)
                 g0, g1 = gcache[s]
                 h0, h1 = t * g0, t * g1
-                cA = h1 * _fmpq(a[0]) - h0 * _fmpq(a[1])
-                cB = h0 * _fmpq(bb[1]) - h1 * _fmpq(bb[0])
+                cA = h1 * fmpq(a[0]) - h0 * fmpq(a[1])
+                cB = h0 * fmpq(bb[1]) - h1 * fmpq(bb[0])
                 inside = (cA >= 0) and (half or cB >= 0)
                 outside = (cA < 0) or ((not half) and cB < 0)
                 nn = h0 * h0 + h1 * h1
                 m_ = len(geo[j][1])
                 ends = []
                 for v, kk in ((a, k), (bb, (k + 1) % m_)):
-                    dot = h0 * _fmpq(v[0]) + h1 * _fmpq(v[1])
+                    dot = h0 * fmpq(v[0]) + h1 * fmpq(v[1])
                     if dot < 0:
                         continue
-                    ends.append((kk, dot, dot * dot / _fmpq(v[0] * v[0] + v[1] * v[1])))
+                    ends.append((kk, dot, dot * dot / fmpq(v[0] * v[0] + v[1] * v[1])))
                 if inside:
                     sup_est = max(sup_est, float(nn.mid()))
                     if nn < nb2:
@@ -949,7 +1000,7 @@ def ball_atom_value(family, X, atom, r, beta, r_radius: float = 0.0, prec: int =
     'tie'
     """
     import flint
-    from ..numbers import is_exact_scalar
+    from ...numbers import is_exact_scalar
     arr = np.asarray(X, dtype=object)
     if arr.ndim != 2 or not all(is_exact_scalar(v) for v in arr.flat) or \
             not is_exact_scalar(beta):
@@ -966,7 +1017,7 @@ def ball_atom_value(family, X, atom, r, beta, r_radius: float = 0.0, prec: int =
     try:
         flint.ctx.prec = max(old, prec)
         val = abs(ball_dot(phi, list(r), q, r_radius))
-        bb = flint.arb(_fmpq(b))
+        bb = flint.arb(fmpq(b))
         state = "violation" if val > bb else ("below" if val < bb else "tie")
     finally:
         flint.ctx.prec = old

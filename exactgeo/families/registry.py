@@ -1,0 +1,52 @@
+"""The family registry: (model, depth, reg, bias) → a factory of :class:`Family`.
+
+A new architecture is one new file that defines a family and registers it; ``fit`` and the
+CLI find it here. The built-in families register themselves when ``exactgeo.families`` is
+imported (which any import of this module does first).
+
+>>> from exactgeo.families import get_family, registered
+>>> ("relu", 2, "l1", True) in registered()
+True
+>>> get_family("abs", depth=2, reg="l2", bias=False).name
+'abs-d2-l2-nobias'
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+__all__ = ["register", "get_family", "registered"]
+
+_FACTORIES: dict[tuple, Callable] = {}
+
+
+def register(model: str, depth: int, reg: str, bias: bool, factory: Callable,
+             *, replace: bool = False) -> None:
+    """Register ``factory(**options) -> Family`` under (model, depth, reg, bias)."""
+    key = (model, int(depth), reg, bool(bias))
+    if key in _FACTORIES and not replace:
+        raise ValueError(f"family {key} is already registered (pass replace=True)")
+    _FACTORIES[key] = factory
+
+
+def registered() -> list:
+    """The registered keys (model, depth, reg, bias), sorted."""
+    return sorted(_FACTORIES)
+
+
+def get_family(model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool = True,
+               **options):
+    """The family registered for (model, depth, reg, bias); ``options`` go to its factory
+    (e.g. ``axes`` for the two-layer families). ValueError naming the argument otherwise."""
+    if isinstance(depth, bool) or not isinstance(depth, int):
+        raise TypeError(f"depth: expected an int, got {type(depth).__name__} {depth!r}")
+    key = (model, depth, reg, bool(bias))
+    if key in _FACTORIES:
+        return _FACTORIES[key](**options)
+    keys = list(_FACTORIES)
+    for i, (name, value) in enumerate((("model", model), ("depth", depth), ("reg", reg))):
+        known = sorted({k[i] for k in keys})
+        if value not in known:
+            raise ValueError(f"{name}: expected one of {known}, got {value!r}")
+    raise ValueError(f"no family for model={model!r}, depth={depth}, reg={reg!r}, "
+                     f"bias={bool(bias)}; registered: {sorted(keys)}")
+

@@ -1,0 +1,341 @@
+"""``exactgeo.fit``: a network fitted as a Lasso over a family's columns, certified —
+explicit stages over one state.
+
+Stages (each takes and returns the :class:`FitState`; its time goes into ``timings``):
+
+    columns      the family's finite dictionary (None: column generation from empty)
+    lasso        float Lasso, or column generation over the family's oracle
+    exact_kkt    exact KKT over ℚ, or a ball enclosure for irrational columns (THEORY §5)
+    lp           (min-norm instead of lasso + exact_kkt) the exact min-ℓ1 LP
+    certificate  the network-level dual certificate S(r) ≤ β (THEORY §2.5)
+    network      the network rebuilt from (atoms, z) by the family (THEORY §2.6)
+    check        the reported network reproduces the reported objective
+
+Every stage asks the family (:class:`exactgeo.families.Family`) what depends on the
+architecture; none branches on model, penalty or bias.
+
+Exactness: exact inputs (Fractions, sympy Rationals, fmpq; object arrays) switch on
+``exact``; ``exact=True`` on float data converts every float *exactly* (its binary value),
+so ``0.1`` becomes 3602879701896397/2**55 — read decimal data with
+``read_csv(path, exact=True)`` or pass Fractions. Pass β as a Fraction or a string such
+as ``"1/1000"`` to keep it exact.
+
+>>> from fractions import Fraction as F
+>>> X = [[F(1), F(0)], [F(0), F(1)]]; y = [F(1), F(1)]
+>>> res = fit(X, y, model="relu", reg="l1", bias=False, beta=F(1, 10), certify=True)
+>>> res.objective_exact, res.certificate.status
+(Fraction(19, 100), 'certified-optimal')
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any, Optional
+
+import numpy as np
+
+from .data import Data
+from .numbers import (check_max_bytes, describe, exact_sqrt, parse_fraction_str,
+                      to_fraction)
+from .results import FitResult, check_reported
+from .solution import Solution
+
+__all__ = ["fit", "FitState", "Settings", "cli_fit"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The knobs of one fit, validated once (:meth:`of`)."""
+    beta: Any                     # Fraction (exact data) or float; None for min-norm
+    min_norm: bool
+    bias: bool
+    certify: bool
+    colgen: bool
+    samples: int
+    seed: int
+    max_rounds: int
+    max_bytes: Any
+    max_seconds: Optional[float]
+    progress: bool
+
+    @classmethod
+    def of(cls, *, beta, min_norm, bias, certify, colgen, samples, seed, max_rounds,
+           max_bytes, max_seconds, progress, exact: bool) -> "Settings":
+        b = _parse_beta(beta, min_norm)
+        if exact and b is not None and not isinstance(b, Fraction):
+            b = to_fraction(b, "beta")
+        for name, v, low in (("samples", samples, 1), ("seed", seed, 0),
+                             ("max_rounds", max_rounds, 1)):
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+                raise TypeError(f"{name}: expected an integer >= {low}, got "
+                                f"{type(v).__name__} {v!r}")
+            if v < low:
+                raise ValueError(f"{name}: expected an integer >= {low}, got {v}")
+        check_max_bytes(max_bytes)
+        if max_seconds is not None and not (isinstance(max_seconds, (int, float))
+                                             and max_seconds > 0):
+            raise ValueError(f"max_seconds: expected a number of seconds > 0 or None, got "
+                             f"{max_seconds!r}")
+        return cls(b, bool(min_norm), bool(bias), bool(certify), bool(colgen), int(samples),
+                   int(seed), int(max_rounds), max_bytes, max_seconds, bool(progress))
+
+
+def _parse_beta(beta, min_norm):
+    if min_norm:
+        if beta is not None:
+            raise ValueError(f"beta: give beta or min_norm=True, not both (got beta={beta!r})")
+        return None
+    if beta is None:
+        raise ValueError("beta: expected a regularization β > 0 (or min_norm=True), got None")
+    if isinstance(beta, str):
+        b = parse_fraction_str(beta, "beta")      # exact: "1e-400" stays 1/10**400
+    elif isinstance(beta, (float, np.floating)):
+        if not math.isfinite(beta):
+            raise ValueError(f"beta: expected a finite number > 0, got {beta!r}")
+        b = float(beta)
+    else:
+        b = to_fraction(beta, "beta")
+    shown = repr(beta) if isinstance(beta, str) else describe(beta)   # what the user gave
+    if not b > 0:
+        raise ValueError(f"beta: expected a number > 0, got {shown}")
+    try:
+        b_f = float(b)
+    except OverflowError:
+        raise ValueError(f"beta: {shown} is beyond the float range (about 1.8e308); expected "
+                         "a finite number > 0") from None
+    if not b_f > 0:
+        raise ValueError(f"beta: {shown} underflows to 0.0 in floating point (the Lasso "
+                         "solver works in floats), so it is not > 0; expected beta >= about "
+                         "5e-324, or min_norm=True (CLI: --min-norm) for the beta -> 0 limit")
+    return b
+
+
+@dataclass
+class FitState:
+    """What the stages pass along. ``atoms`` index the columns of ``solution.z``;
+    ``columns`` the explicit dictionary (None when generated from empty); ``exact_columns``
+    the exact dictionary of the KKT step; ``kkt`` its raw result (support, signs)."""
+    data: Data
+    family: Any
+    settings: Settings
+    columns: Any = None
+    atoms: list = field(default_factory=list)
+    A_float: Any = None
+    solution: Optional[Solution] = None
+    exact_columns: Any = None
+    kkt: Any = None
+    certificate: Any = None
+    colgen: Optional[dict] = None
+    network: Any = None
+    timings: dict = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------ stages
+
+def columns(state: FitState) -> FitState:
+    fam, data, st = state.family, state.data, state.settings
+    if st.certify or st.colgen:
+        fam.pricer().check_sizes(data.n, data.d, samples=st.samples, max_bytes=st.max_bytes)
+    if st.colgen and not st.min_norm and \
+            fam.estimate_bytes(data.n, data.d, data.exact) > st.max_bytes:
+        return state              # too large to store: column generation from empty
+    state.columns = fam.dictionary(data.X, exact=data.exact, max_bytes=st.max_bytes)
+    state.atoms = list(state.columns.atoms)
+    return state
+
+
+def lasso(state: FitState) -> FitState:
+    from .certify import column_generation, solve
+    data, st, D = state.data, state.settings, state.columns
+    b = float(st.beta)
+    if st.colgen:
+        cg = column_generation(state.family, data.X_float, data.y_float, b, intercept=st.bias,
+                               max_rounds=st.max_rounds, samples=st.samples, seed=st.seed,
+                               atoms=[] if D is None else None,
+                               dictionary=None if (D is None or data.exact) else D,
+                               max_seconds=st.max_seconds, progress=st.progress)
+        state.colgen = dict(cg.to_json(), from_empty=D is None)
+        sol, A = cg.solution, cg.A
+        if data.exact and (D is None or cg.added):     # generated columns, made exact
+            state.columns = state.family.exact_columns(data.X, list(cg.atoms))
+        state.atoms = list(state.columns.atoms) if data.exact else list(cg.atoms)
+    else:
+        A = np.asarray(D.float_matrix(), dtype=float)
+        sol = solve(A, data.y_float, b, intercept=st.bias)
+    state.A_float = A
+    state.solution = Solution.from_float(sol, A, data.y_float, b)
+    return state
+
+
+def exact_kkt(state: FitState) -> FitState:
+    from .lasso import certify_lasso
+    data, st, D, flt = state.data, state.settings, state.columns, state.solution
+    if not data.exact:
+        return state
+    if D.shape[1] == 0:
+        state.solution = Solution.intercept_only(data.y, st.bias)
+        return state
+    A, ns = _rational_columns(D.A, D.norm_sq)
+    A_float = None if ns is not None else (np.asarray(A, dtype=float) if A is not D.A
+                                           else D.float_matrix())
+    ex = certify_lasso(A, data.y, st.beta, flt.raw, norm_sq=ns, intercept=st.bias,
+                       A_float=A_float)
+    state.exact_columns, state.kkt = D, ex
+    state.solution = Solution.from_kkt(ex, flt)
+    return state
+
+
+def min_norm_lp(state: FitState) -> FitState:
+    from .lasso import min_l1_interpolation
+    data, st, D = state.data, state.settings, state.columns
+    A, ns = (_rational_columns(D.A, D.norm_sq) if data.exact else (D.float_matrix(), None))
+    mn = min_l1_interpolation(A, data.y, intercept=st.bias, exact=data.exact, norm_sq=ns)
+    state.A_float = A if not data.exact else None
+    state.solution = Solution.from_min_norm(mn, data.exact)
+    state.kkt = (A, ns)
+    return state
+
+
+def certificate(state: FitState) -> FitState:
+    from .certify import network_certificate
+    data, st, sol = state.data, state.settings, state.solution
+    if state.colgen is not None:      # "converged" means certified, nothing less
+        state.colgen["converged"] = False
+    if not st.certify or sol.r is None:
+        return state
+    beta = Fraction(1) if st.min_norm else st.beta
+    cert = network_certificate(state.family, data.X, sol.r,
+                               beta if data.exact else float(beta), samples=st.samples,
+                               seed=st.seed, lasso_status=sol.status)
+    ex = state.kkt
+    if cert.status == "undecided" and sol.status in ("enclosed", "undecided") and \
+            not st.min_norm and ex is not None:
+        D = state.exact_columns
+        tie = state.family.resolve_tie(data.X, D.A, D.norm_sq, list(ex.support),
+                                       list(ex.signs), data.y, st.beta, intercept=st.bias)
+        cert = tie if tie is not None else cert
+    if st.min_norm and cert.violating_atom is not None:
+        cert = _check_min_norm_witness(cert, state)
+    state.certificate = cert
+    if state.colgen is not None:
+        state.colgen["converged"] = cert.status == "certified-optimal"
+    return state
+
+
+def network(state: FitState) -> FitState:
+    sol = state.solution
+    keep = [k for k in range(len(sol.z)) if sol.z[k] != 0]
+    state.atoms = [state.atoms[k] for k in keep]
+    state.solution = sol.restricted(keep)
+    state.network = state.family.network(state.atoms, state.solution.z, state.solution.xi,
+                                         n_features=state.data.d)
+    return state
+
+
+LASSO_STAGES = (columns, lasso, exact_kkt, certificate, network)
+MIN_NORM_STAGES = (columns, min_norm_lp, certificate, network)
+
+
+# ------------------------------------------------------------------------- fit
+
+def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool = True,
+        beta=None, min_norm: bool = False, exact: bool = False, certify: bool = False,
+        colgen: bool = False, samples: int = 2000, seed: int = 0, axes=None,
+        max_rounds: int = 50, max_bytes: int = 2 ** 31, max_seconds=None,
+        progress: bool = False) -> FitResult:
+    """Fit a network of the family (model, depth, reg, bias) as a Lasso over its columns.
+
+    X (n, d) (1-D X is read as (n, 1)), y (n,); loss ½‖f(X) − y‖² + β·penalty = the Lasso
+    ½‖Az + ξ𝟙 − y‖² + β‖z‖₁ (THEORY §2.2). ``min_norm``: the β → 0 limit, the minimum-ℓ1
+    interpolating network (objective = its ℓ1 norm). ``exact``: exact KKT certificate
+    (automatic for exact inputs). ``certify``: the global dual certificate. ``colgen``:
+    column generation until the float oracle finds no violation S(r) ≤ β(1 + 1e-6), or
+    ``max_rounds`` / ``max_seconds``; ``colgen.stop`` says which, and ``colgen.converged``
+    is True only when certified. ``axes`` goes to the family (ℓ1: add the basis
+    directions). A dictionary needing more than ``max_bytes`` is refused (MemoryError with
+    its size), unless ``colgen``: then column generation starts from the empty dictionary.
+    ``progress``: progress lines on stderr for long column generation runs.
+    """
+    t0 = time.perf_counter()
+    from .families import get_family
+    family = get_family(model, depth=depth, reg=reg, bias=bias,
+                        **({} if axes is None else {"axes": axes}))
+    data = Data.of(X, y, exact=exact)
+    settings = Settings.of(beta=beta, min_norm=min_norm, bias=bias, certify=certify,
+                           colgen=colgen, samples=samples, seed=seed, max_rounds=max_rounds,
+                           max_bytes=max_bytes, max_seconds=max_seconds, progress=progress,
+                           exact=data.exact)
+    state = FitState(data, family, settings)
+    for stage in (MIN_NORM_STAGES if settings.min_norm else LASSO_STAGES):
+        t = time.perf_counter()
+        state = stage(state)
+        state.timings[_TIMING_KEY.get(stage.__name__, stage.__name__)] = time.perf_counter() - t
+    res = FitResult.from_state(state, seconds=time.perf_counter() - t0)
+    t = time.perf_counter()
+    check_reported(res, data.X, data.y)
+    if res.objective_exact is not None and res.exact:
+        res.reconstruction_exact = True          # THEORY §2.6, checked exactly above
+    res.timings["check"] = time.perf_counter() - t
+    return res
+
+
+_TIMING_KEY = {"columns": "dictionary", "min_norm_lp": "lp", "network": "reconstruction"}
+
+
+def cli_fit(args) -> int:
+    """``exactgeo fit``: read the data (a CSV path or a bundled name such as ``spiral``),
+    fit, print a summary or ``--json``. Returns the exit status (0)."""
+    from .data import load
+    from .results import summary
+    X, y = load(args.data, exact=bool(args.exact))
+    res = fit(X, y, model=args.model, depth=args.depth, reg=args.reg, bias=not args.no_bias,
+              beta=args.beta if not args.min_norm else None, min_norm=bool(args.min_norm),
+              exact=bool(args.exact), certify=bool(args.certify), colgen=bool(args.colgen),
+              max_seconds=args.max_seconds, progress=not (args.json or args.quiet),
+              samples=args.samples, seed=args.seed)
+    if args.json:
+        print(json.dumps(res.to_json()))
+    else:
+        print(summary(res, args.data))
+    return 0
+
+
+# ---------------------------------------------------------------------- helpers
+
+def _rational_columns(A, ns):
+    """(A, norm_sq) → (A/√norm_sq, None) when every ℓ2 norm is rational (e.g. axis-aligned
+    atoms), else unchanged: irrational columns stay for ball arithmetic."""
+    if ns is None:
+        return A, None
+    roots = [exact_sqrt(q) for q in ns]
+    if any(v is None for v in roots):
+        return A, ns
+    A = np.array([[a / rt for a, rt in zip(row, roots)] for row in A], dtype=object) \
+        if A.size else A
+    return A, None
+
+
+def _check_min_norm_witness(cert, state):
+    """A neuron violating the LP dual λ refutes optimality only if λ is the unique dual
+    (THEORY §2.5). Keep it as a witness only when adding its column lowers the float LP
+    value (then the evidence is floating point); otherwise drop it and say why."""
+    from .lasso import min_l1_interpolation
+    data, st = state.data, state.settings
+    A, ns = state.kkt
+    Af = np.asarray(A, dtype=float)
+    if ns is not None:
+        Af = Af / np.sqrt(np.array([float(q) for q in ns]))
+    col = np.asarray(state.family.features(data.X_float, [cert.violating_atom]), dtype=float)
+    new = min_l1_interpolation(np.column_stack([Af, col]), data.y_float, intercept=st.bias,
+                               exact=False)
+    l1 = state.solution.objective
+    if new.l1_norm < l1 * (1 - 1e-9):
+        return replace(cert, evidence="float", message=(
+            f"{cert.message}; adding the neuron lowers the ℓ1 norm from {l1:.12g} to "
+            f"{new.l1_norm:.12g} (floating-point LP)"))
+    return replace(cert, violating_atom=None, evidence="", message=(
+        f"{cert.message}; but adding that neuron does not lower the float LP value (the "
+        "dual is not unique), so no violation is claimed"))

@@ -1,0 +1,15 @@
+"""Column sources: the dictionary of a Lasso as the working-set loop sees it.
+
+``ColumnSource`` (base.py) is the protocol — ``size``, ``columns(idx)`` (float and exact
+views), ``correlate(r)``, ``price(r, k)``, ``atoms(idx)``; ``ExplicitSource``
+(explicit.py) holds every column (a matrix or a family's ``Dictionary``);
+``GeneratedSource`` (generated.py) holds the columns a family's pricing oracle added
+(column generation). Implicit / streamed sources (columns in blocks) implement the same
+protocol.
+"""
+from .base import ColumnSource, Priced, top_k
+from .explicit import ExplicitSource, as_source
+from .generated import GeneratedSource, pricing_oracle
+
+__all__ = ["ColumnSource", "Priced", "top_k", "ExplicitSource", "GeneratedSource", "as_source",
+           "pricing_oracle"]
