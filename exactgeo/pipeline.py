@@ -122,7 +122,7 @@ class FitState:
     family: Any
     settings: Settings
     columns: Any = None
-    atoms: list = field(default_factory=list)
+    atoms: Any = field(default_factory=list)
     A_float: Any = None
     solution: Optional[Solution] = None
     exact_columns: Any = None
@@ -143,7 +143,7 @@ def columns(state: FitState) -> FitState:
             fam.estimate_bytes(data.n, data.d, data.exact) > st.max_bytes:
         return state              # too large to store: column generation from empty
     state.columns = fam.dictionary(data.X, exact=data.exact, max_bytes=st.max_bytes)
-    state.atoms = list(state.columns.atoms)
+    state.atoms = state.columns.atoms          # a lazy sequence: atoms are built on access
     return state
 
 

@@ -1,4 +1,6 @@
 """Network certificates and column generation (THEORY §2.5, §5.7, golden cases §6 G1, G2)."""
+import pathlib
+import sys
 from fractions import Fraction as F
 
 import numpy as np
@@ -8,6 +10,9 @@ import sympy as sp
 from exactgeo.certify import STATUSES, column_generation, decide, network_certificate
 from exactgeo.families import get_family
 from exactgeo.fitting import fit
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))   # tests/ helpers
+from _sympy_sectors import sympy_sup_sq  # noqa: E402
 
 X_G1 = [[F(1), F(0)], [F(0), F(1)]]
 Y_G1 = [F(1), F(1)]
@@ -116,13 +121,12 @@ def test_sampled_oracle_reports_samples():
 def test_algebraic_2d_oracle_matches_family_oracle(model):
     """The sympy sector walk (used for irrational residuals) agrees exactly with the
     family's rational ℓ2 oracle on rational residuals."""
-    from exactgeo.certify import _l2_2d_sup_sq
     fam = get_family(model, depth=2, reg="l2", bias=False)
     rng = np.random.default_rng(11)
     for _ in range(6):
         X = np.array([[F(int(v), 3) for v in row] for row in rng.integers(-5, 6, (5, 2))],
                      dtype=object)
         lam = [F(int(v), 7) for v in rng.integers(-6, 7, 5)]
-        S2, _ = _l2_2d_sup_sq(X, [sp.Rational(v) for v in lam], model)
+        S2, _ = sympy_sup_sq(X, [sp.Rational(v) for v in lam], model)
         pr = fam.price(X, np.array(lam, dtype=object))
         assert S2 == sp.Rational(pr.sup_sq_exact)

@@ -8,6 +8,8 @@
 Every claimed violation is re-verified here independently, with sympy: the exact KKT
 residual is rebuilt from the basis (support, signs) and |rᵀφ(witness)| > β is checked.
 """
+import pathlib
+import sys
 from fractions import Fraction as F
 
 import flint
@@ -15,12 +17,15 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from exactgeo.certify import STATUSES, _l2_2d_sup_sq, exact_l2_certificate, network_certificate
+from exactgeo.certify import STATUSES, network_certificate
+from exactgeo.families.tie_l2_2d import exact_l2_certificate, l2_2d_decide, plane_chambers
 from exactgeo.families import get_family
 from exactgeo.fitting import fit
 from exactgeo.lasso import certify_lasso, solve_lasso
-from exactgeo.lasso.exact.ball import (Quad, RadicalBasis, _coprime_base, ball_atom_value,
-                                       kkt_exact, l2_2d_decide)
+from exactgeo.lasso.exact.ball import Quad, RadicalBasis, ball_atom_value, coprime_base, kkt_exact
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))   # tests/ helpers
+from _sympy_sectors import sympy_sup_sq  # noqa: E402
 
 
 def _rows(text):
@@ -146,7 +151,7 @@ def test_repro_b_tiny_budget_is_undecided_with_reason(monkeypatch):
     assert cert.status == "undecided"
     assert "budget of 1e-09 s exhausted" in cert.message
     # through fit: a decided status or undecided naming the budget
-    import exactgeo.certify as C
+    import exactgeo.families.tie_l2_2d as C
     orig = C.exact_l2_certificate
     monkeypatch.setattr(C, "exact_l2_certificate",
                         lambda *a, **k: orig(*a, **{**k, "budget": 1e-9}))
@@ -230,8 +235,8 @@ def test_radicals_are_canonical():
     approx = F(1414213562373095048801688724209698078569, 10 ** 39)
     assert (s2 - approx).sign() == 1 and (approx - s2).sign() == -1
     assert (s2 * s3 - B.sqrt(6)).sign() == 0
-    assert _coprime_base([12, 18, 35, 49]) == [2, 3, 5, 7]
-    assert _coprime_base([6, 10, 15]) == [2, 3, 5]
+    assert coprime_base([12, 18, 35, 49]) == [2, 3, 5, 7]
+    assert coprime_base([6, 10, 15]) == [2, 3, 5]
 
 
 def test_kkt_exact_matches_ball_enclosure():
@@ -271,7 +276,7 @@ def test_sector_decision_matches_sympy_oracle(model, bias):
         for j in anchors:
             Xj = np.array([[x[0] - (X[j][0] if j is not None else 0),
                             x[1] - (X[j][1] if j is not None else 0)] for x in X], dtype=object)
-            v, _ = _l2_2d_sup_sq(Xj, lam, model)
+            v, _ = sympy_sup_sq(Xj, lam, model)
             if float(v) > float(S2):
                 S2 = v
         S = float(sp.sqrt(S2))
@@ -294,7 +299,7 @@ def test_exact_tie_is_decided_exactly():
     B = RadicalBasis([])
     r = [Quad(B, {0: F(1, 10)}), Quad(B, {0: F(-1, 10)}), Quad(B, {0: F(0)})]
     lam = [q.sympy() for q in r]
-    S2, _ = _l2_2d_sup_sq(X, lam, "relu")
+    S2, _ = sympy_sup_sq(X, lam, "relu")
     assert S2.is_Rational
     beta = F(int(sp.numer(sp.sqrt(S2))), int(sp.denom(sp.sqrt(S2)))) if sp.sqrt(S2).is_Rational \
         else None
@@ -307,7 +312,6 @@ def test_exact_tie_is_decided_exactly():
 
 def test_plane_chambers_patterns():
     """The incrementally flipped patterns equal the signs at an interior point."""
-    from exactgeo.lasso.exact.ball import plane_chambers
     rng = np.random.default_rng(2)
     for _ in range(5):
         P = [(F(int(a)), F(int(b))) for a, b in rng.integers(-3, 4, (7, 2))]

@@ -715,7 +715,7 @@ class TwoLayerFamily(Family):
         """ℓ2 in 2-D: decide S(r) = β over algebraic numbers (THEORY §5.8); else None."""
         if self.reg != "l2" or norm_sq is None:
             return None
-        from ..certify import exact_l2_certificate
+        from .tie_l2_2d import exact_l2_certificate
         return exact_l2_certificate(self, X, columns, norm_sq, support, signs, y, beta,
                                     intercept=intercept)
 
