@@ -90,20 +90,8 @@ def _fs(q):
 
 
 def atom_json(atom) -> dict:
-    """JSON form of an atom: floats for u, c; exact strings when exact."""
-    u = list(np.asarray(atom.u, dtype=object).flat)
-    exact = all(is_exact_scalar(v) for v in u) and is_exact_scalar(atom.c if atom.c is not None else 0)
-    out = {"u": [float(v) for v in u], "c": float(atom.c or 0),
-           "points": [int(p) for p in atom.points], "axes": [int(a) for a in atom.axes]}
-    if atom.norm_sq is not None:
-        s = float(atom.norm_sq) ** 0.5
-        out["u"] = [v / s for v in out["u"]]
-        out["c"] = out["c"] / s
-    if exact:
-        out["u_exact"] = [fraction_str(v) for v in u]
-        out["c_exact"] = fraction_str(atom.c or 0)
-        out["norm_sq_exact"] = _fs(atom.norm_sq)
-    return out
+    """JSON form of an atom (its own ``to_json``: a family's atom type describes itself)."""
+    return atom.to_json()
 
 
 def decide(sup, beta, *, kind: str, sup_sq=None) -> str:

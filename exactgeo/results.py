@@ -65,16 +65,10 @@ class FitResult:
     def neurons(self) -> list:
         """One dict per hidden neuron: coef, coef_exact, then what the family says of it
         (two-layer: points, axes, layers [{w, b}], alpha, atom)."""
-        out = []
-        W, b = self.net.layers[0]
-        for j, atom in enumerate(self.atoms):
-            zj = self.z[j]
-            layer = {"w": [float(v) for v in W[j]], "b": float(b[j]),
-                     "alpha": float(self.net.alpha[j])}
-            out.append({"coef": float(zj),
-                        "coef_exact": fraction_str(zj) if is_exact_scalar(zj) else None,
-                        **self.family_obj.neuron_json(atom, layer)})
-        return out
+        return [{"coef": float(zj),
+                 "coef_exact": fraction_str(zj) if is_exact_scalar(zj) else None,
+                 **self.family_obj.neuron_json(atom, self.net, j)}
+                for j, (atom, zj) in enumerate(zip(self.atoms, self.z))]
 
     @classmethod
     def from_state(cls, state, *, seconds: float) -> "FitResult":

@@ -61,9 +61,10 @@ class RampSpline(Family):
         return TwoLayerNet.from_units(U, c, np.asarray(z), xi=xi, activation="relu",
                                       reg="l1")
 
-    def neuron_json(self, atom, layer):
+    def neuron_json(self, atom, net, j):
+        W, b = net.layers[0]
         return {"knot": str(-atom.c * atom.u[0]), "side": int(atom.u[0]),
-                "layers": [{"w": layer["w"], "b": layer["b"]}]}
+                "layers": [{"w": [float(W[j, 0])], "b": float(b[j])}]}
 
 
 register("ramp", 2, "l1", True, RampSpline, replace=True)

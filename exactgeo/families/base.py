@@ -18,7 +18,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from ..numbers import exact_sqrt, integer_scale  # noqa: F401  (exact_sqrt: re-exported)
+from ..numbers import integer_scale
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +58,20 @@ class Atom:
         """Hashable (u, c, norm_sq) tuple (exact values stay Fractions)."""
         return (tuple(self.u.tolist()), self.c if self.exact else float(self.c),
                 self.norm_sq)
+
+    def to_json(self) -> dict:
+        """u, c as floats of the unit neuron; exact "p/q" strings (and norm_sq) when exact."""
+        from ..numbers import fraction_str, is_exact_scalar
+        u = list(np.asarray(self.u, dtype=object).flat)
+        c = self.c if self.c is not None else 0
+        uf, cf = self.float_u_c()
+        out = {"u": [float(v) for v in uf], "c": float(cf),
+               "points": [int(p) for p in self.points], "axes": [int(a) for a in self.axes]}
+        if all(is_exact_scalar(v) for v in u) and is_exact_scalar(c):
+            out["u_exact"] = [fraction_str(v) for v in u]
+            out["c_exact"] = fraction_str(c)
+            out["norm_sq_exact"] = None if self.norm_sq is None else fraction_str(self.norm_sq)
+        return out
 
     def float_u_c(self):
         """(u, c) as float64, normalised (divided by √norm_sq for exact ℓ2 atoms)."""
@@ -373,7 +387,7 @@ class Family:
                                 ``resolve_tie(...)`` an exact tie-breaker or None
     reconstruction              ``network(atoms, z, xi, n_features)`` the network realising
                                 Σ z_k φ_k + ξ with penalty β‖z‖₁
-    JSON                        ``neuron_json(atom, layer)`` one neuron's description
+    JSON                        ``neuron_json(atom, net, j)`` neuron j's description
     ==========================  =====================================================
 
     Concrete families subclass this, implement the abstract methods and register a
@@ -452,6 +466,7 @@ class Family:
         """The network f = ξ + Σ_k z_k φ(·; atoms[k]) with penalty β‖z‖₁ (THEORY §2.6)."""
         raise NotImplementedError
 
-    def neuron_json(self, atom: Atom, layer: dict) -> dict:
-        """JSON of one neuron: ``layer`` {"w", "b", "alpha"} are its float weights."""
+    def neuron_json(self, atom: Atom, net, j: int) -> dict:
+        """JSON of neuron j of ``net`` (the network :meth:`network` built), whose atom is
+        ``atom``: the training points involved and its weights, layer by layer."""
         raise NotImplementedError

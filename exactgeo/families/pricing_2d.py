@@ -11,7 +11,9 @@ the result S² is an exact rational. With biases the supremum over c is attained
 an anchor c = −x_jᵀu (this needs 𝟙ᵀr = 0, THEORY §2.4), so the no-bias problem is
 solved for every shifted data set X − 𝟙x_jᵀ.
 
-Floats run the same walk in float64 (sorting by atan2).
+Floats run the same walk in float64 (sorting by atan2, grouping rays with a zero float
+cross product). The chamber enumeration (:func:`angular_rays`, :func:`walk_chambers`)
+is shared with the exact tie-breaker :mod:`exactgeo.families.tie_l2_2d`.
 """
 from __future__ import annotations
 
@@ -47,16 +49,37 @@ def _sorted_exactly(vs) -> bool:
     return True
 
 
-def _sectors(Ys, idx, w, relu: bool, exact: bool):
-    """Best (q_num, q_den, direction, ray_points, t) over all chambers, where
-    q = q_num/q_den = (value of ±r)² in the scaled units; None if no nonzero row."""
+def angular_rays(Ys, exact: bool):
+    """The one chamber enumeration of THEORY §2.5, shared by the pricing oracle
+    (:func:`_sectors`) and the exact tie-breaker (:func:`.tie_l2_2d.plane_chambers`).
+
+    For points ``Ys`` (pairs; exact rationals/integers if ``exact``, else floats) the lines
+    {u : yᵀu = 0} cut the circle at the rays ±×(y_k). Returns ``(groups, start)``:
+    ``groups`` the distinct rays counter-clockwise from angle 0, each
+    ``[direction, [(k, s_after), ...]]`` (the direction is the first member's vector;
+    s_after = sign(y_kᵀu) just after crossing it counter-clockwise), and ``start`` the
+    sign pattern of the wrap-around chamber (after ``groups[-1]``, before ``groups[0]``),
+    0 for zero rows; ``([], start)`` if every row is zero. Rays are sorted by float angle,
+    checked exactly and re-sorted exactly if needed (exact input), and two consecutive
+    rays share a group iff they lie in the same half-plane with zero cross product
+    (exactly for exact input, in float64 otherwise). The start pattern is read
+    combinatorially (each row takes the sign set by the later of its two rays in the
+    walk), not from signs of yᵀu0 at a computed interior point u0, which in floats can
+    sit on or beyond a line when that chamber is degenerate.
+
+    >>> groups, start = angular_rays([(1, 0), (0, 1)], True)
+    >>> [g[0] for g in groups], [g[1] for g in groups], start
+    ([(1, 0), (0, 1), (-1, 0), (0, -1)], [[(1, 1)], [(0, -1)], [(1, -1)], [(0, 1)]], [1, -1])
+    """
     rays = []
     for k, (a, b) in enumerate(Ys):
-        # crossing ×(y) = (−b, a) counter-clockwise makes y inactive, −×(y) active
-        rays.append(((-b, a), k, -1))
-        rays.append(((b, -a), k, 1))
+        if a or b:
+            # crossing ×(y) = (−b, a) counter-clockwise makes y inactive, −×(y) active
+            rays.append(((-b, a), k, -1))
+            rays.append(((b, -a), k, 1))
+    start = [0] * len(Ys)
     if not rays:
-        return None
+        return [], start
     ang = [math.atan2(float(v[1]), float(v[0])) % (2 * math.pi) for v, _, _ in rays]
     order = sorted(range(len(rays)), key=ang.__getitem__)
     if exact and not _sorted_exactly([rays[i][0] for i in order]):
@@ -65,27 +88,41 @@ def _sectors(Ys, idx, w, relu: bool, exact: bool):
     last = None
     for i in order:
         v, k, s = rays[i]
-        same = (last is not None and (_half(*v) == _half(*last)) and
-                v[0] * last[1] - v[1] * last[0] == 0) if exact else (
-                last is not None and ang[i] == ang_last)
-        if same:
+        if (last is not None and _half(*v) == _half(*last) and
+                v[0] * last[1] - v[1] * last[0] == 0):
             groups[-1][1].append((k, s))
         else:
             groups.append([v, [(k, s)]])
             last = v
-            ang_last = ang[i]
-    m = len(groups)
-    # Pattern of the wrap-around chamber (after groups[-1], before groups[0]): each
-    # sample has the sign set by the later of its two rays in the walk order. This is
-    # read combinatorially, not from signs of yᵀu0 at a computed interior point u0,
-    # which in floats can sit on or beyond a line when that chamber is degenerate.
-    sgn = [0] * len(Ys)
-    for _, members in groups:
+        start[k] = s
+    return groups, start
+
+
+def walk_chambers(groups, start):
+    """Walk the chambers of :func:`angular_rays` counter-clockwise: yields, for each group
+    index gi, ``(gi, pattern, flips)`` with ``pattern`` the sign pattern of the chamber
+    between groups gi and gi+1 (one list, updated in place: copy it to keep it) and
+    ``flips`` the members (k, s_after) of group gi whose sign changed on crossing it."""
+    pattern = list(start)
+    for gi, (_, members) in enumerate(groups):
+        flips = []
         for k, s_after in members:
-            sgn[k] = s_after
+            if pattern[k] != s_after:
+                pattern[k] = s_after
+                flips.append((k, s_after))
+        yield gi, pattern, flips
+
+
+def _sectors(Ys, idx, w, relu: bool, exact: bool):
+    """Best (q_num, q_den, direction, ray_points, t) over all chambers, where
+    q = q_num/q_den = (value of ±r)² in the scaled units; None if no nonzero row."""
+    groups, sgn = angular_rays(Ys, exact)
+    if not groups:
+        return None
+    m = len(groups)
     zero = 0 if exact else 0.0
     g0 = g1 = zero
-    for k, (a, b) in enumerate(Ys):
+    for k, (a, b) in enumerate(Ys):      # g of the wrap-around chamber
         if relu:
             if sgn[k] > 0:
                 g0 += w[k] * a
@@ -94,21 +131,19 @@ def _sectors(Ys, idx, w, relu: bool, exact: bool):
             g0 += sgn[k] * w[k] * a
             g1 += sgn[k] * w[k] * b
     best = None           # (qn, qd, dir, pts, t)
-    for gi in range(m):
-        rho, members = groups[gi]
-        for k, s_after in members:
-            if sgn[k] != s_after:
-                a, b = Ys[k]
-                f = (1 if s_after > 0 else -1) * (1 if relu else 2) * w[k]
-                g0 += f * a
-                g1 += f * b
-                sgn[k] = s_after
+    for gi, _, flips in walk_chambers(groups, sgn):
+        rho = groups[gi][0]
+        for k, s_after in flips:         # g changes by one term per crossed sample
+            a, b = Ys[k]
+            f = (1 if s_after > 0 else -1) * (1 if relu else 2) * w[k]
+            g0 += f * a
+            g1 += f * b
         rho2 = groups[(gi + 1) % m][0]
         crr = rho[0] * rho2[1] - rho[1] * rho2[0]
         # The closed chamber (angle ≤ π, since every ray's antipode is a ray) is the
         # set left of rho and right of rho2; at angle π both tests coincide. Bounding
-        # rays pointing the same way with crr ≤ 0 mean zero width (floats only: parallel
-        # rays whose rounded angles differ, or a rounding-reversed pair): no interior
+        # rays pointing the same way with crr ≤ 0 mean zero width (floats only: nearly
+        # parallel rays, or a pair whose rounded angles reverse their order): no interior
         # maximiser, only the endpoints — never the whole half-plane.
         wide = crr > 0 or (rho[0] * rho2[0] + rho[1] * rho2[1]) < 0
         for t in (1, -1):

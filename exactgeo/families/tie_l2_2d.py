@@ -27,6 +27,7 @@ from ..certify import Certificate
 from ..lasso.exact.ball import Quad, ball_dot, kkt_exact, quad_dot
 from ..lasso.exact.rational import fmpq
 from ..numbers import is_exact_scalar, to_fraction
+from .pricing_2d import angular_rays, walk_chambers
 
 __all__ = ["exact_l2_certificate", "l2_2d_decide", "plane_chambers", "PlaneDecision"]
 
@@ -36,61 +37,25 @@ def plane_chambers(P):
     (THEORY §2.5): (rays, ray_points, chambers) with the distinct rays ±×(p_i) sorted
     counter-clockwise, the point indices on each ray, and per chamber k (between rays k
     and k+1) the tuple (a, b, half_plane, pattern), pattern_i = sign(p_iᵀu_C) at an
-    interior point u_C.
+    interior point u_C. The enumeration is :func:`.pricing_2d.angular_rays` (rays sorted
+    and grouped exactly) walked by :func:`.pricing_2d.walk_chambers`.
 
     >>> rays, pts, ch = plane_chambers([(1, 0), (0, 1)])
     >>> [tuple(map(int, v)) for v in rays], pts, [c[3] for c in ch]
     ([(1, 0), (0, 1), (-1, 0), (0, -1)], [[1], [0], [1], [0]], [[1, 1], [-1, 1], [-1, -1], [1, -1]])
     """
-    import functools
     pts = [(Fraction(p[0]), Fraction(p[1])) for p in P]
-    rays = []
-    for i, (x0, x1) in enumerate(pts):
-        if x0 or x1:
-            rays += [((-x1, x0), i), ((x1, -x0), i)]
-    if not rays:
+    groups, start = angular_rays(pts, True)      # the pricing oracle's enumeration
+    if not groups:
         return [], [], []
-
-    def half(v):
-        return 0 if (v[1] > 0 or (v[1] == 0 and v[0] > 0)) else 1
-
-    def cmp(a, b):
-        ha, hb = half(a[0]), half(b[0])
-        if ha != hb:
-            return ha - hb
-        cr = a[0][0] * b[0][1] - a[0][1] * b[0][0]
-        return -1 if cr > 0 else (1 if cr < 0 else 0)
-
-    # float angles first, checked exactly pairwise; the exact comparison sort if needed
-    rays.sort(key=lambda e: math.atan2(float(e[0][1]), float(e[0][0])) % (2 * math.pi))
-    if any(cmp(e1, e2) > 0 for e1, e2 in zip(rays, rays[1:])):
-        rays.sort(key=functools.cmp_to_key(cmp))
-    uniq, on = [], []
-    for v, i in rays:
-        if uniq and cmp((uniq[-1], 0), (v, 0)) == 0:
-            on[-1].append(i)
-        else:
-            uniq.append(v)
-            on.append([i])
+    uniq = [v for v, _ in groups]
+    on = [sorted({k for k, _ in members}) for _, members in groups]
     m = len(uniq)
-    on = [sorted(set(o)) for o in on]
     chambers = []
-    pattern = None
-    for k in range(m):
+    for k, pattern, _ in walk_chambers(groups, start):
         a, b = uniq[k], uniq[(k + 1) % m]
         half_plane = m == 1 or a[0] * b[1] - a[1] * b[0] == 0
-        if pattern is None:
-            uc = (-a[1], a[0]) if half_plane else (a[0] + b[0], a[1] + b[1])
-            pattern = []
-            for x0, x1 in pts:
-                t = x0 * uc[0] + x1 * uc[1]
-                pattern.append(1 if t > 0 else (-1 if t < 0 else 0))
-        else:
-            # crossing ray k counter-clockwise flips exactly the points orthogonal to it
-            pattern = list(pattern)
-            for i in on[k]:
-                pattern[i] = -pattern[i]
-        chambers.append((a, b, half_plane, pattern))
+        chambers.append((a, b, half_plane, list(pattern)))
     return uniq, on, chambers
 
 

@@ -724,12 +724,14 @@ class TwoLayerFamily(Family):
         from ..nets import from_lasso
         return from_lasso(self, atoms, z, xi, n_features=n_features)
 
-    def neuron_json(self, atom: Atom, layer: dict) -> dict:
-        """Training rows and basis axes spanning the neuron, its weights and its atom."""
+    def neuron_json(self, atom: Atom, net, j: int) -> dict:
+        """Training rows and basis axes spanning neuron j of ``net``, its float weights
+        (hidden row j of the one hidden layer, output weight α_j) and its atom."""
         from ..certify import atom_json
+        W, b = net.layers[0]
         return {"points": [int(p) for p in atom.points], "axes": [int(a) for a in atom.axes],
-                "layers": [{"w": layer["w"], "b": layer["b"]}], "alpha": layer["alpha"],
-                "atom": atom_json(atom)}
+                "layers": [{"w": [float(v) for v in W[j]], "b": float(b[j])}],
+                "alpha": float(net.alpha[j]), "atom": atom_json(atom)}
 
 
 for _model in ("relu", "abs"):

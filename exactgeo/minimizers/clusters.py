@@ -27,7 +27,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..numbers import (FLOAT_MAX, as_array, as_exact_array, as_float_array, describe,
-                       exact_inv, exact_rank, is_exact, to_float, to_fraction)
+                       backend, exact_inv, exact_rank, is_exact, to_float, to_fraction)
 
 __all__ = ["ClusterData", "prepare_data", "Geometry", "cluster_geometry", "input_kappa",
            "gram", "label_str", "exact_input"]
@@ -255,7 +255,7 @@ def _normal(means, j, G, exact):
     GD = D if G is None else G @ D
     lhs = D.T @ GD
     rhs = GD.T @ diff
-    lam = (exact_inv(lhs) @ rhs) if exact else np.linalg.solve(lhs, rhs)
+    lam = backend(exact).solve(lhs, rhs)
     return diff - D @ lam
 
 

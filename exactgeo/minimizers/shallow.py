@@ -24,7 +24,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..numbers import exact_inv
+from ..numbers import backend
 from .clusters import exact_input, prepare_data
 from .local import affine_least_squares, class_statistics
 from .result import left_null_vector, network_cost
@@ -33,7 +33,7 @@ __all__ = ["shallow_relations", "mean_fitting_network"]
 
 
 def _inv(a, ex):
-    return exact_inv(a) if ex else np.linalg.inv(a)
+    return backend(ex).inv(a)
 
 
 def _tr(a):

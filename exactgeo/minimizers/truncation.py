@@ -25,7 +25,7 @@ import numpy as np
 
 from ..nets import Network
 from ..nets.activations import apply
-from ..numbers import as_array, exact_inv
+from ..numbers import as_array, backend
 
 __all__ = ["relu", "truncate", "apex", "inverse", "cumulative_params", "layers_from_cumulative",
            "network", "forward", "hidden_states", "tau_states", "is_exact_array", "eye"]
@@ -57,14 +57,14 @@ def relu(z):
 
 def inverse(W):
     """W⁻¹, exact (over ℚ) for object arrays; ValueError when singular."""
-    if is_exact_array(W):
-        return exact_inv(W)
-    W = np.asarray(W, dtype=float)
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        raise ValueError(f"W: expected a square matrix, got shape {W.shape}")
-    if np.linalg.matrix_rank(W) < W.shape[0]:
-        raise ValueError("W: the matrix is singular; truncation maps need an invertible W")
-    return np.linalg.inv(W)
+    exact = is_exact_array(W)
+    if not exact:
+        W = np.asarray(W, dtype=float)
+        if W.ndim != 2 or W.shape[0] != W.shape[1]:
+            raise ValueError(f"W: expected a square matrix, got shape {W.shape}")
+        if np.linalg.matrix_rank(W) < W.shape[0]:
+            raise ValueError("W: the matrix is singular; truncation maps need an invertible W")
+    return backend(exact).inv(W)
 
 
 def _col(b, x):

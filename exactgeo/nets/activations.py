@@ -19,6 +19,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..numbers import sigma
 from .exact import is_rational
 
 __all__ = ["ACTIVATIONS", "check_activation", "apply", "apply_exact"]
@@ -49,15 +50,21 @@ def apply_exact(name: str, t):
 
 
 def apply(name: str, T):
-    """σ(T) elementwise: float arrays → float64; object arrays → exact entries."""
+    """σ(T) elementwise: float arrays → float64; object arrays → exact entries.
+
+    relu and abs are :func:`exactgeo.numbers.sigma`; this adds ``identity`` and sympy
+    entries. Rational object arrays stay object arrays (relu writes Fraction(0)); other
+    input is mapped as ``np.maximum(T, 0.0)`` / ``np.abs(T)`` would (relu → float).
+    """
     if name == "identity":
         return T
     if isinstance(T, np.ndarray) and T.dtype == object:
         if all(is_rational(v) for v in T.flat):
-            if name == "relu":
-                return np.where(T > 0, T, Fraction(0))
-            return np.array([abs(v) for v in T.flat], dtype=object).reshape(T.shape)
+            res = sigma(name, T, zero=Fraction(0))
+            # a 0-d object array: numpy's ufunc returns the scalar, keep the array
+            return res if isinstance(res, np.ndarray) else np.array(res, dtype=object)
         return np.array([apply_exact(name, v) for v in T.flat], dtype=object).reshape(T.shape)
-    if name == "relu":
-        return np.maximum(T, 0.0)
-    return np.abs(T)
+    if isinstance(T, np.ndarray) and T.dtype.kind in "biuf":
+        # relu of an integer/bool array is float64 (as np.maximum(T, 0.0)); abs keeps dtype
+        return sigma(name, T.astype(float) if name == "relu" and T.dtype.kind != "f" else T)
+    return np.maximum(T, 0.0) if name == "relu" else np.abs(T)   # scalars, lists

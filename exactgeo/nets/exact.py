@@ -14,12 +14,11 @@ puts any exact number into that one form; :func:`half_power` gives |t|ᵏ from t
 """
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 import numpy as np
 
-from ..numbers import is_exact_scalar, to_fraction
+from ..numbers import exact_sqrt, is_exact_scalar, to_fraction
 
 __all__ = ["normal_form", "to_sympy", "is_rational", "all_rational", "exact_sum", "half_power"]
 
@@ -73,9 +72,10 @@ def half_power(sq, k: int):
     if k % 2 == 0:
         return sq ** (k // 2) if not is_rational(sq) else Fraction(sq) ** (k // 2)
     if is_rational(sq):
-        q = Fraction(sq)
-        rn, rd = math.isqrt(q.numerator), math.isqrt(q.denominator)
-        if rn * rn == q.numerator and rd * rd == q.denominator:
-            return Fraction(rn, rd) ** k
+        if sq < 0:
+            raise ValueError(f"sq: expected t² >= 0, got {sq}")
+        r = exact_sqrt(sq)
+        if r is not None:
+            return r ** k
     import sympy
     return normal_form(sympy.sqrt(to_sympy(sq)) ** k)

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..numbers import as_float_array, check_max_bytes, describe, to_float, to_fraction
+from ..numbers import (as_float_array, check_max_bytes, describe, sigma, to_float,
+                       to_fraction)
 from .network import TwoLayerNet
 from .penalties import L1Inner, WeightDecay, get_penalty
 
@@ -40,12 +41,8 @@ class TrainResult:
 def _grads(X, y, W, b, a, xi, beta, act, penalty, bias):
     """Gradients of ½‖f(X) − y‖² + β·R(θ) in (W, b, α, ξ)."""
     pre = X @ W.T + b
-    if act == "relu":
-        H = np.maximum(pre, 0.0)
-        dH = (pre > 0).astype(float)
-    else:
-        H = np.abs(pre)
-        dH = np.sign(pre)
+    H = sigma(act, pre)
+    dH = (pre > 0).astype(float) if act == "relu" else np.sign(pre)
     f = H @ a + xi
     r = f - y
     (dW_pen,), da_pen = penalty.gradient([W], a)

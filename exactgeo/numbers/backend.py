@@ -41,18 +41,20 @@ def _is_exact_array(T) -> bool:
     return T.dtype == object or T.dtype.kind in "iu"
 
 
-def sigma(activation: str, T, out=None):
+def sigma(activation: str, T, out=None, zero=None):
     """σ(T) elementwise, σ = ``activation`` ("relu": max(t, 0); "abs": |t|).
 
     Arrays: float → float64 (``out`` may receive it, as in ``np.maximum``); exact —
     object arrays of rationals (Fraction, Python int) or integer dtypes — stay exact and
-    keep the entries' type (relu writes the zero of the entries' type). Scalars are
-    mapped the same way.
+    keep the entries' type (relu writes the zero of the entries' type, or ``zero`` when
+    given, e.g. ``Fraction(0)``, for exact arrays). Scalars are mapped the same way.
 
     >>> sigma("relu", np.array([-2, 3])).tolist(), sigma("abs", Fraction(-1, 3))
     ([0, 3], Fraction(1, 3))
     >>> sigma("relu", np.array([-0.5, 0.25]))
     array([0.  , 0.25])
+    >>> sigma("relu", np.array([-2, 3], dtype=object), zero=Fraction(0)).tolist()
+    [Fraction(0, 1), 3]
     """
     _check_activation(activation)
     if not isinstance(T, np.ndarray):
@@ -65,7 +67,8 @@ def sigma(activation: str, T, out=None):
         if activation == "abs":
             res = np.abs(T)
         else:
-            zero = T.flat[0] * 0 if T.size else 0
+            if zero is None:
+                zero = T.flat[0] * 0 if T.size else 0
             res = np.where(T > 0, T, zero)
             if T.dtype != object:
                 res = res.astype(T.dtype, copy=False)
