@@ -81,17 +81,15 @@ def _rationalize(v, max_den=10 ** 12):
     return Fraction(float(v)).limit_denominator(max_den)
 
 
-def _exact_pair(A, Af, y, zt, lam_t, intercept, tau=1e-7):
-    """Try to build and verify an exact primal/dual pair; return (z, xi, lam, msg)."""
+def basis_interpolant(A, zt, y, intercept):
+    """The exact interpolant on an independent basis of the support of the float guess ``zt``:
+    Σ_{k∈B} z_k a_k + ξ𝟙 = y over ℚ. Returns (B, z (p,) Fractions, ξ, "") or an error."""
     import flint
     n, p = A.shape
-    zt = purify(Af, zt, intercept=intercept)
     order = [int(k) for k in np.argsort(-np.abs(zt), kind="stable") if zt[k] != 0]
     cols = ([[1] * n] if intercept else []) + [frac_int_vec(A[:, k])[0] for k in order]
     idx = ([-1] if intercept else []) + order
-    piv = pivot_columns(cols, n)
-    B = [idx[j] for j in piv if idx[j] >= 0]
-    # primal: M θ = y on the basis (consistent system, checked exactly)
+    B = [idx[j] for j in pivot_columns(cols, n) if idx[j] >= 0]
     m = len(B) + (1 if intercept else 0)
     M = flint.fmpq_mat(n, m)
     for j, k in enumerate(B):
@@ -102,18 +100,27 @@ def _exact_pair(A, Af, y, zt, lam_t, intercept, tau=1e-7):
         for i in range(n):
             M[i, m - 1] = 1
     Y = flint.fmpq_mat(n, 1, [fmpq(q) for q in y])
-    Mt = M.transpose()
     try:
-        theta = (Mt * M).solve(Mt * Y)
+        theta = (M.transpose() * M).solve(M.transpose() * Y) if m else flint.fmpq_mat(0, 1)
     except (ZeroDivisionError, ValueError):
-        return None, None, None, "basis matrix singular"
-    if M * theta != Y:
-        return None, None, None, "the support of the float solution does not interpolate y exactly"
+        return B, None, None, "basis matrix singular"
+    if (M * theta if m else flint.fmpq_mat(n, 1)) != Y:
+        return B, None, None, "the support of the float solution does not interpolate y exactly"
     th = [Fraction(int(theta[j, 0].p), int(theta[j, 0].q)) for j in range(m)]
     z = np.array([Fraction(0)] * p, dtype=object)
     for j, k in enumerate(B):
         z[k] = th[j]
-    xi = th[-1] if intercept else Fraction(0)
+    return B, z, (th[-1] if intercept else Fraction(0)), ""
+
+
+def _exact_pair(A, Af, y, zt, lam_t, intercept, tau=1e-7):
+    """Try to build and verify an exact primal/dual pair; return (z, xi, lam, msg)."""
+    import flint
+    n, p = A.shape
+    zt = purify(Af, zt, intercept=intercept)
+    B, z, xi, err = basis_interpolant(A, zt, y, intercept)
+    if err:
+        return None, None, None, err
     # dual: equalities 𝟙ᵀλ = 0, A_kᵀλ = sign(z_k) on B, plus float-active constraints
     corr = Af.T @ lam_t
     act = [int(k) for k in np.argsort(-np.abs(corr)) if abs(corr[k]) >= 1 - tau]
@@ -271,31 +278,9 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
                                zeta, enc)
 
     zt = purify(Af, zt, intercept=intercept)
-    order = [int(k) for k in np.argsort(-np.abs(zt), kind="stable") if zt[k] != 0]
-    cols = ([[1] * n] if intercept else []) + [frac_int_vec(A[:, k])[0] for k in order]
-    idx = ([-1] if intercept else []) + order
-    B = [idx[j] for j in pivot_columns(cols, n) if idx[j] >= 0]
-    m = len(B) + (1 if intercept else 0)
-    M = flint.fmpq_mat(n, m)
-    for j, k in enumerate(B):
-        for i in range(n):
-            if A[i, k]:
-                M[i, j] = fmpq(A[i, k])
-    if intercept:
-        for i in range(n):
-            M[i, m - 1] = 1
-    Y = flint.fmpq_mat(n, 1, [fmpq(q) for q in y])
-    try:
-        theta = (M.transpose() * M).solve(M.transpose() * Y) if m else flint.fmpq_mat(0, 1)
-    except (ZeroDivisionError, ValueError):
-        return fail("float", "basis matrix singular")
-    if (M * theta if m else flint.fmpq_mat(n, 1)) != Y:
-        return fail("float", "the support of the float solution does not interpolate y exactly")
-    th = [Fraction(int(theta[j, 0].p), int(theta[j, 0].q)) for j in range(m)]
-    zeta = np.array([Fraction(0)] * p, dtype=object)
-    for j, k in enumerate(B):
-        zeta[k] = th[j]
-    xi = th[-1] if intercept else Fraction(0)
+    B, zeta, xi, err = basis_interpolant(A, zt, y, intercept)
+    if err:
+        return fail("float", err)
     root = [flint.arb(fmpq(q)).sqrt() for q in norm_sq]
     # dual equalities a_kᵀλ = s_k√q_k on the support (and float-active columns), 𝟙ᵀλ = 0
     corr = Af.T @ lam_t
@@ -330,7 +315,7 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
                 flint.arb(0)) / root[k]
         if abs(v) < one:
             continue
-        if k in eq and _pivot_member(k, piv, rows, eq, n, A):
+        if k in eq and _pivot_member(k, piv, rows, eq):
             continue                  # a_kᵀλ = s_k√q_k holds by construction
         if abs(v) > one:
             return fail("float", f"dual infeasible at column {k}: |a_kᵀλ|/√q_k > 1 rigorously")
@@ -347,7 +332,7 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
                            time.perf_counter() - t0, zeta, enc)
 
 
-def _pivot_member(k, piv, rows, eq, n, A):
+def _pivot_member(k, piv, rows, eq):
     """True if column k's equality row was among the independent rows imposed on λ."""
     order = list(eq)
     offset = len(rows) - len(order)
