@@ -37,7 +37,12 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .certify import network_certificate
 from .data import Data
+from .families import get_family
+from .lasso import certify_lasso, min_l1_interpolation
+from .lasso.colgen import column_generation
+from .lasso.solver import solve
 from .numbers import (check_max_bytes, describe, exact_sqrt, parse_fraction_str,
                       to_fraction)
 from .results import FitResult, check_reported
@@ -116,8 +121,9 @@ def _parse_beta(beta, min_norm):
 @dataclass
 class FitState:
     """What the stages pass along. ``atoms`` index the columns of ``solution.z``;
-    ``columns`` the explicit dictionary (None when generated from empty); ``exact_columns``
-    the exact dictionary of the KKT step; ``kkt`` its raw result (support, signs)."""
+    ``columns`` the explicit dictionary (None when generated from empty); ``A_float`` the
+    float columns the solver saw; ``exact_columns`` the exact dictionary of the KKT step and
+    ``kkt`` its result (support, signs; Lasso only)."""
     data: Data
     family: Any
     settings: Settings
@@ -148,7 +154,6 @@ def columns(state: FitState) -> FitState:
 
 
 def lasso(state: FitState) -> FitState:
-    from .certify import column_generation, solve
     data, st, D = state.data, state.settings, state.columns
     b = float(st.beta)
     if st.colgen:
@@ -171,7 +176,6 @@ def lasso(state: FitState) -> FitState:
 
 
 def exact_kkt(state: FitState) -> FitState:
-    from .lasso import certify_lasso
     data, st, D, flt = state.data, state.settings, state.columns, state.solution
     if not data.exact:
         return state
@@ -189,18 +193,15 @@ def exact_kkt(state: FitState) -> FitState:
 
 
 def min_norm_lp(state: FitState) -> FitState:
-    from .lasso import min_l1_interpolation
     data, st, D = state.data, state.settings, state.columns
     A, ns = (_rational_columns(D.A, D.norm_sq) if data.exact else (D.float_matrix(), None))
     mn = min_l1_interpolation(A, data.y, intercept=st.bias, exact=data.exact, norm_sq=ns)
-    state.A_float = A if not data.exact else None
+    state.A_float = D.float_matrix()
     state.solution = Solution.from_min_norm(mn, data.exact)
-    state.kkt = (A, ns)
     return state
 
 
 def certificate(state: FitState) -> FitState:
-    from .certify import network_certificate
     data, st, sol = state.data, state.settings, state.solution
     if state.colgen is not None:      # "converged" means certified, nothing less
         state.colgen["converged"] = False
@@ -212,7 +213,7 @@ def certificate(state: FitState) -> FitState:
                                seed=st.seed, lasso_status=sol.status)
     ex = state.kkt
     if cert.status == "undecided" and sol.status in ("enclosed", "undecided") and \
-            not st.min_norm and ex is not None:
+            ex is not None:
         D = state.exact_columns
         tie = state.family.resolve_tie(data.X, D.A, D.norm_sq, list(ex.support),
                                        list(ex.signs), data.y, st.beta, intercept=st.bias)
@@ -260,7 +261,6 @@ def fit(X, y, model: str = "relu", depth: int = 2, reg: str = "l1", bias: bool =
     ``progress``: progress lines on stderr for long column generation runs.
     """
     t0 = time.perf_counter()
-    from .families import get_family
     family = get_family(model, depth=depth, reg=reg, bias=bias,
                         **({} if axes is None else {"axes": axes}))
     data = Data.of(X, y, exact=exact)
@@ -322,15 +322,10 @@ def _check_min_norm_witness(cert, state):
     """A neuron violating the LP dual λ refutes optimality only if λ is the unique dual
     (THEORY §2.5). Keep it as a witness only when adding its column lowers the float LP
     value (then the evidence is floating point); otherwise drop it and say why."""
-    from .lasso import min_l1_interpolation
     data, st = state.data, state.settings
-    A, ns = state.kkt
-    Af = np.asarray(A, dtype=float)
-    if ns is not None:
-        Af = Af / np.sqrt(np.array([float(q) for q in ns]))
     col = np.asarray(state.family.features(data.X_float, [cert.violating_atom]), dtype=float)
-    new = min_l1_interpolation(np.column_stack([Af, col]), data.y_float, intercept=st.bias,
-                               exact=False)
+    new = min_l1_interpolation(np.column_stack([state.A_float, col]), data.y_float,
+                               intercept=st.bias, exact=False)
     l1 = state.solution.objective
     if new.l1_norm < l1 * (1 - 1e-9):
         return replace(cert, evidence="float", message=(
