@@ -28,9 +28,11 @@ class FitResult:
     ``objective`` float; ``objective_exact`` Fraction (rational dictionaries with an exact
     KKT certificate) or None; ``objective_enclosure`` (lo, hi) Fractions for ℓ2 columns;
     ``l1_norm``/``l1_norm_exact`` ‖z‖₁; ``intercept`` ξ (``intercept_exact``); ``nnz``;
-    ``certificate`` a :class:`exactgeo.certify.Certificate` or None; ``net`` the rebuilt
-    :class:`exactgeo.nets.TwoLayerNet`; ``atoms``/``z`` the active atoms and coefficients;
-    ``lasso_status`` "exact" | "enclosed" | "not-certified" | "float".
+    ``certificate`` a :class:`exactgeo.certify.Certificate` or None; ``net`` the network
+    the family built (:class:`exactgeo.nets.Network`); ``atoms``/``z`` the active atoms and
+    coefficients; ``lasso_status`` the :class:`exactgeo.solution.Solution` status ("exact" |
+    "enclosed" | "undecided" | "not-certified" | "float"); ``family_obj`` the family, which
+    describes each neuron in :meth:`neurons`.
     """
     objective: float
     objective_exact: Any
