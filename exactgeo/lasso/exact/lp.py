@@ -124,34 +124,12 @@ def _exact_pair(A, Af, y, zt, lam_t, intercept, tau=1e-7):
     # dual: equalities 𝟙ᵀλ = 0, A_kᵀλ = sign(z_k) on B, plus float-active constraints
     corr = Af.T @ lam_t
     act = [int(k) for k in np.argsort(-np.abs(corr)) if abs(corr[k]) >= 1 - tau]
-    rows = ([[1] * n] if intercept else [])
-    rhs = ([Fraction(0)] if intercept else [])
-    kinds = ([-1] if intercept else [])
-    seen = set()
-    for k in [k for k in B if z[k] != 0] + act:
-        if k in seen:
-            continue
-        seen.add(k)
-        ints, den = frac_int_vec(A[:, k])
-        s = (1 if z[k] > 0 else -1) if z[k] != 0 else (1 if corr[k] > 0 else -1)
-        rows.append(ints)
-        rhs.append(Fraction(s * den))
-        kinds.append(k)
-    piv = pivot_columns(rows, n)   # independent equality rows (rows as columns of the transpose)
-    C = flint.fmpq_mat(len(piv), n)
-    d = flint.fmpq_mat(len(piv), 1)
-    for a, j in enumerate(piv):
-        for i in range(n):
-            if rows[j][i]:
-                C[a, i] = rows[j][i]
-        d[a, 0] = fmpq(rhs[j])
     lq = flint.fmpq_mat(n, 1, [fmpq(_rationalize(v)) for v in lam_t])
-    Ct = C.transpose()
     try:
-        corr_q = (C * Ct).solve(d - C * lq)        # λ = λ̃ + Cᵀ(CCᵀ)⁻¹(d − Cλ̃): nearest point
+        L, _ = _nearest_dual(A, z, B, corr, act, intercept, lq, flint.fmpq_mat,
+                             lambda k, v: flint.fmpq(v))
     except (ZeroDivisionError, ValueError):
         return None, None, None, "dual equality system singular"
-    L = lq + Ct * corr_q
     lam = np.array([Fraction(int(L[i, 0].p), int(L[i, 0].q)) for i in range(n)], dtype=object)
     if intercept and sum(lam) != 0:
         return None, None, None, "1ᵀλ ≠ 0"
@@ -285,26 +263,10 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
     # dual equalities a_kᵀλ = s_k√q_k on the support (and float-active columns), 𝟙ᵀλ = 0
     corr = Af.T @ lam_t
     act = [int(k) for k in np.argsort(-np.abs(corr)) if abs(corr[k]) >= 1 - tau]
-    rows, rhs, eq = ([[1] * n], [flint.arb(0)], {}) if intercept else ([], [], {})
-    for k in [k for k in B if zeta[k] != 0] + act:
-        if k in eq:
-            continue
-        s = (1 if zeta[k] > 0 else -1) if zeta[k] != 0 else (1 if corr[k] > 0 else -1)
-        ints, den = frac_int_vec(A[:, k])
-        eq[k] = s
-        rows.append(ints)
-        rhs.append(root[k] * s * den)
-    piv = pivot_columns(rows, n)
-    C = flint.arb_mat(len(piv), n)
-    d = flint.arb_mat(len(piv), 1)
-    for a, j in enumerate(piv):
-        for i in range(n):
-            if rows[j][i]:
-                C[a, i] = rows[j][i]
-        d[a, 0] = rhs[j]
     lq = flint.arb_mat(n, 1, [flint.arb(fmpq(Fraction(float(v)))) for v in lam_t])
     try:
-        L = lq + C.transpose() * (C * C.transpose()).solve(d - C * lq) if piv else lq
+        L, imposed = _nearest_dual(A, zeta, B, corr, act, intercept, lq, flint.arb_mat,
+                                   lambda k, v: root[k] * v)
     except (ZeroDivisionError, ValueError):
         return fail("float", "dual equality system singular in ball arithmetic")
     lam = [L[i, 0] for i in range(n)]
@@ -315,7 +277,7 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
                 flint.arb(0)) / root[k]
         if abs(v) < one:
             continue
-        if k in eq and _pivot_member(k, piv, rows, eq):
+        if k in imposed:
             continue                  # a_kᵀλ = s_k√q_k holds by construction
         if abs(v) > one:
             return fail("float", f"dual infeasible at column {k}: |a_kᵀλ|/√q_k > 1 rigorously")
@@ -332,8 +294,28 @@ def _enclosed_pair(A, Af, norm_sq, y, zt, xit, lam_t, intercept, t0, tau=1e-7):
                            time.perf_counter() - t0, zeta, enc)
 
 
-def _pivot_member(k, piv, rows, eq):
-    """True if column k's equality row was among the independent rows imposed on λ."""
-    order = list(eq)
-    offset = len(rows) - len(order)
-    return (offset + order.index(k)) in piv
+def _nearest_dual(A, z, B, corr, act, intercept, lam0, mat, rhs):
+    """λ nearest to ``lam0`` (an (n, 1) ``mat``: flint fmpq_mat or arb_mat) subject to
+    𝟙ᵀλ = 0 (with ``intercept``) and a_kᵀλ·den_k = ``rhs(k, s_k·den_k)`` for the support of
+    z (s_k = sign z_k) and the float-active columns ``act`` (s_k = sign corr_k); a_k is
+    scaled to integers by den_k. λ = λ₀ + Cᵀ(CCᵀ)⁻¹(d − Cλ₀) over the independent rows.
+    Returns (λ, the columns whose equality was imposed); raises if CCᵀ is singular."""
+    n = A.shape[0]
+    rows, vals, keys = ([[1] * n], [0], [-1]) if intercept else ([], [], [])
+    for k in dict.fromkeys([k for k in B if z[k] != 0] + act):
+        s = (1 if z[k] > 0 else -1) if z[k] != 0 else (1 if corr[k] > 0 else -1)
+        ints, den = frac_int_vec(A[:, k])
+        rows.append(ints)
+        vals.append(rhs(k, s * den))
+        keys.append(k)
+    piv = pivot_columns(rows, n)   # independent rows (as columns of the transpose)
+    if not piv:
+        return lam0, set()
+    C, d = mat(len(piv), n), mat(len(piv), 1)
+    for a, j in enumerate(piv):
+        for i in range(n):
+            if rows[j][i]:
+                C[a, i] = rows[j][i]
+        d[a, 0] = vals[j]
+    L = lam0 + C.transpose() * (C * C.transpose()).solve(d - C * lam0)
+    return L, {keys[j] for j in piv if keys[j] >= 0}
