@@ -109,11 +109,6 @@ def decide(sup, beta, *, kind: str, sup_sq=None) -> str:
     return "certified-optimal" if kind == "exact" else "sampled-no-violation"
 
 
-def pricing_family(family):
-    """The family whose oracle prices the *network* problem: ``family.pricer()``."""
-    return family.pricer()
-
-
 def _is_exact_vector(r) -> bool:
     arr = np.asarray(r, dtype=object)
     return arr.size > 0 and all(is_exact_scalar(v) for v in arr.flat)
@@ -166,7 +161,7 @@ def network_certificate(family, X, r, beta, *, samples: int = 2000, seed: int = 
     >>> c.status, c.sup_sq_exact                                     # S = √2·β > β
     ('upper-bound', Fraction(1, 50))
     """
-    family = pricing_family(family)
+    family = family.pricer()   # the oracle of the network problem (THEORY §2.4)
     if lasso_status == "undecided":          # ties left by the KKT step: treat as enclosure
         lasso_status = "enclosed"
     beta_exact = is_exact_scalar(beta)

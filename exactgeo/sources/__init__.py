@@ -9,7 +9,6 @@ protocol.
 """
 from .base import ColumnSource, Priced, top_k
 from .explicit import ExplicitSource, as_source
-from .generated import GeneratedSource, pricing_oracle
+from .generated import GeneratedSource
 
-__all__ = ["ColumnSource", "Priced", "top_k", "ExplicitSource", "GeneratedSource", "as_source",
-           "pricing_oracle"]
+__all__ = ["ColumnSource", "Priced", "top_k", "ExplicitSource", "GeneratedSource", "as_source"]

@@ -23,14 +23,7 @@ import numpy as np
 
 from .base import Priced
 
-__all__ = ["GeneratedSource", "pricing_oracle"]
-
-
-def pricing_oracle(family):
-    """The family whose oracle prices the *network* problem (``family.pricer()``; e.g.
-    ℓ1 families without axes price with their axes=True sibling, THEORY §2.4)."""
-    pricer = getattr(family, "pricer", None)
-    return pricer() if callable(pricer) else family
+__all__ = ["GeneratedSource"]
 
 
 class GeneratedSource:
@@ -48,7 +41,7 @@ class GeneratedSource:
                  seed: int = 0, max_bytes: Optional[int] = None,
                  max_candidates: Optional[int] = None, X_exact=None):
         self.family = family
-        self.oracle = pricing_oracle(family)
+        self.oracle = family.pricer()    # ℓ1 without axes prices with its axes sibling
         self.X = np.asarray(X, dtype=float)
         self.X_exact = X_exact
         n, d = self.X.shape
