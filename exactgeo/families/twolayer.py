@@ -139,10 +139,6 @@ class TwoLayerFamily(Family):
         """"exact" if :meth:`price` returns the true supremum in dimension d, else "sampled"."""
         return "exact" if (self.reg == "l1" or d <= 2) else "sampled"
 
-    @property
-    def exact_oracle(self) -> bool:  # for d ≤ 2 always; ℓ1 in every d
-        return self.reg == "l1"
-
     # ------------------------------------------------------------------ sizes
 
     def pool_axes(self, d: int) -> int:

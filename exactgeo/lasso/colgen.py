@@ -112,12 +112,6 @@ def _g(x) -> str:
     return f"{x:.3g}"
 
 
-def _oracle_kind(family, d: int) -> str:
-    kind = getattr(family, "oracle_kind", None)
-    return kind(d) if callable(kind) else ("exact" if getattr(family, "exact_oracle", True)
-                                           else "sampled")
-
-
 def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds: int = 50,
                       tol: float = 1e-6, lasso_tol: float = 1e-10, samples: int = 2000,
                       seed: int = 0, atoms=None, dictionary=None,
@@ -298,5 +292,5 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
                             list(src.added), rounds, pr, seconds, stop, message, b_f,
                             float(tol), max_rounds,
                             None if max_seconds is None else float(max_seconds),
-                            pr.kind if pr is not None else _oracle_kind(oracle, d),
+                            pr.kind if pr is not None else oracle.oracle_kind(d),
                             st["work"], unit, st["t_pricing"], st["lasso_work"])
