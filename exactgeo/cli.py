@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     con.add_argument("--exact", action="store_true", help="exact rational weights and cost")
     con.add_argument("--json", action="store_true")
 
-    pr = sub.add_parser("prove", help="verify the theorems in proofs/ symbolically and exactly")
+    pr = sub.add_parser("prove", help="verify the built-in theorems (exactgeo.proofs) symbolically and exactly")
     pr.add_argument("names", nargs="*", help="theorem names (default: all)")
     pr.add_argument("--json", action="store_true")
     pr.add_argument("--list", action="store_true", help="list theorem names and exit")
@@ -65,7 +65,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "prove":
-            from proofs.runner import cli_prove as run
+            from exactgeo.proofs.runner import cli_prove as run
         elif args.command == "fit":
             from .pipeline import cli_fit as run
         else:

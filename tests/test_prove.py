@@ -8,8 +8,8 @@ import types
 import pytest
 
 from exactgeo.cli import main
-from proofs import runner
-from proofs.runner import TheoremResult, cli_prove, discover, run, theorem_from_module
+from exactgeo.proofs import runner
+from exactgeo.proofs.runner import TheoremResult, cli_prove, discover, run, theorem_from_module
 
 GA_NAMES = ["ga-library-symbolic", "ga-i1-multilinear", "ga-i2-cross-det", "ga-i3-cross-norm", "ga-i4-cauchy-binet",
             "ga-i5-covariance", "ga-i6-cross-zero-rank", "ga-i7-distance", "ga-i8-wedge-gram",

@@ -1,8 +1,8 @@
-"""Discover and run the theorem modules of :mod:`proofs` (``exactgeo prove``).
+"""Discover and run the theorem modules of :mod:`exactgeo.proofs` (``exactgeo prove``).
 
-See :mod:`proofs` for the module protocol (``NAME``, ``DESCRIPTION``, ``prove() -> int``).
+See :mod:`exactgeo.proofs` for the module protocol (``NAME``, ``DESCRIPTION``, ``prove() -> int``).
 
->>> from proofs.runner import run
+>>> from exactgeo.proofs.runner import run
 >>> [(r.name, r.passed) for r in run(["ga-i12-abs-min"])]
 [('ga-i12-abs-min', True)]
 """
@@ -69,7 +69,7 @@ def theorem_from_module(mod) -> Theorem:
     fallback = short.replace("_", "-")
     if not isinstance(name, str) or not name:
         return Theorem(fallback, "", mod.__name__, error=f"module {mod.__name__} defines no "
-                       "NAME string (see the protocol in proofs/__init__.py)")
+                       "NAME string (see the protocol in exactgeo/proofs/__init__.py)")
     desc = getattr(mod, "DESCRIPTION", "")
     prove = getattr(mod, "prove", None)
     if not callable(prove):
@@ -81,7 +81,7 @@ def theorem_from_module(mod) -> Theorem:
     return Theorem(name, desc, mod.__name__, prove=prove)
 
 
-def discover(package: str = "proofs") -> list[Theorem]:
+def discover(package: str = "exactgeo.proofs") -> list[Theorem]:
     """All theorem modules of ``package`` (public, not ``runner``), in module-name order.
 
     A module that fails to import or breaks the protocol is returned with ``error``

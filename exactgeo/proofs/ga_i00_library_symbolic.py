@@ -41,7 +41,7 @@ def symbolic_inputs():
             original = getattr(mod, "as_vectors", None)
             if original is None:
                 raise AssertionError(f"{mod.__name__} no longer validates with as_vectors; "
-                                     "update proofs/ga_i00_library_symbolic.py")
+                                     "update exactgeo/proofs/ga_i00_library_symbolic.py")
             saved.append((mod, original))
             mod.as_vectors = patched(original)
         yield

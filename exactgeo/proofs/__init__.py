@@ -21,7 +21,7 @@ Importing a theorem module must be cheap (import sympy and heavy parts inside
 ``prove``); work must be deterministic (fixed seeds). Adding a theorem is adding one
 file: the runner discovers modules with :mod:`pkgutil`, nothing is registered by hand.
 
->>> from proofs.runner import discover
+>>> from exactgeo.proofs.runner import discover
 >>> "ga-i2-cross-det" in [t.name for t in discover()]
 True
 """
