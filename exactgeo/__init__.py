@@ -18,6 +18,7 @@ _GA = ["wedge", "cross", "blade_indices", "hodge_dual", "volume", "gram_norm2",
 _LAZY = {
     **{name: "exactgeo.ga" for name in _GA},
     "fit": "exactgeo.pipeline",
+    "ConvexNet": "exactgeo.estimator",
     "construct_minimizer": "exactgeo.minimizers",
     "check_truncation": "exactgeo.minimizers",
     "shallow_relations": "exactgeo.minimizers",

@@ -18,7 +18,8 @@ import numpy as np
 
 from .numbers import as_exact_array, fraction_str, is_exact_scalar, to_fraction
 
-__all__ = ["FitResult", "check_reported", "InconsistentResult", "summary"]
+__all__ = ["FitResult", "check_reported", "InconsistentResult", "summary", "listed_neurons",
+           "lasso_message"]
 
 
 @dataclass
@@ -60,17 +61,39 @@ class FitResult:
     n_features: int = 0
     lasso_rel_gap: Optional[float] = None
     colgen: Optional[dict] = None
+    route: Optional[dict] = None
     reconstruction_exact: Optional[bool] = None
     timings: dict = field(default_factory=dict)
     family_obj: Any = field(default=None, repr=False)
+    X: Any = field(default=None, repr=False)          # the validated training data (n, d)
+    extras: dict = field(default_factory=dict)        # Family.result_extras (JSON keys)
+
+    def to_sympy(self, symbols=None):
+        """The fitted network f(x) as a sympy expression (exact fits: exact algebraic
+        weights); see :func:`exactgeo.closed_form.to_sympy`."""
+        return self.net.to_sympy(symbols)
+
+    def to_latex(self, *, explicit=None) -> str:
+        """The closed form as LaTeX, each neuron written through the training points
+        spanning it (checked on the training data); :func:`exactgeo.closed_form.to_latex`."""
+        return self.net.to_latex(self.X, explicit=explicit)
+
+    def neuron_forms(self) -> list:
+        """:func:`exactgeo.closed_form.neuron_forms` of the network on the training data."""
+        from .closed_form import neuron_forms
+        return neuron_forms(self.net, self.X)
+
+    def neuron(self, j: int) -> dict:
+        """Neuron j of :meth:`neurons`."""
+        zj = self.z[j]
+        return {"coef": float(zj),
+                "coef_exact": fraction_str(zj) if is_exact_scalar(zj) else None,
+                **self.family_obj.neuron_json(self.atoms[j], self.net, j)}
 
     def neurons(self) -> list:
         """One dict per hidden neuron: coef, coef_exact, then what the family says of it
         (two-layer: points, axes, layers [{w, b}], alpha, atom)."""
-        return [{"coef": float(zj),
-                 "coef_exact": fraction_str(zj) if is_exact_scalar(zj) else None,
-                 **self.family_obj.neuron_json(atom, self.net, j)}
-                for j, (atom, zj) in enumerate(zip(self.atoms, self.z))]
+        return [self.neuron(j) for j in range(len(self.z))]
 
     @classmethod
     def from_state(cls, state, *, seconds: float) -> "FitResult":
@@ -91,12 +114,15 @@ class FitResult:
                    certificate=state.certificate, net=state.network, atoms=state.atoms, z=z,
                    seconds=seconds, family=state.family.name, beta=st.beta,
                    min_norm=st.min_norm, exact=data.exact, lasso_status=sol.status,
-                   lasso_message=sol.message, objective_enclosure=sol.enclosure,
+                   lasso_message=sol.message or lasso_message(sol.status, st.min_norm),
+                   objective_enclosure=sol.enclosure,
                    dictionary_size=D.shape[1] if D is not None else 0,
                    n_zero=D.n_zero if D is not None else 0,
                    n_duplicate=D.n_duplicate if D is not None else 0,
                    n_samples=data.n, n_features=data.d, lasso_rel_gap=sol.rel_gap,
-                   colgen=state.colgen, timings=state.timings, family_obj=state.family)
+                   colgen=state.colgen, timings=state.timings, family_obj=state.family,
+                   X=data.X, route=getattr(state, "route", None),
+                   extras=state.family.result_extras(state))
 
     def to_json(self) -> dict:
         """The DESIGN ``fit --json`` keys (floats as numbers, exact values as "p/q"
@@ -109,6 +135,8 @@ class FitResult:
                              "realizable, hence an upper bound"}
         else:
             cj = cert.to_json()
+            if not cj.get("message"):                 # never an empty message
+                cj["message"] = _CERT_WORDS.get(cj.get("status"), "see README")
         out = {
             "objective": self.objective,
             "objective_exact": _fs(self.objective_exact),
@@ -142,10 +170,72 @@ class FitResult:
             out["objective_enclosure"] = [_fs(lo), _fs(hi)]
         if self.colgen is not None:
             out["colgen"] = self.colgen
+        if self.route is not None:
+            out["route"] = self.route
+        for key, value in self.extras.items():       # the family's own keys
+            out.setdefault(key, value)
         alg = getattr(cert, "objective_algebraic", None)
         if alg is not None:
             out["objective_algebraic"] = str(alg)     # exact irrational optimum (sympy)
         return out
+
+
+_LASSO_WORDS = {
+    "exact": "KKT conditions verified exactly over ℚ for every column (THEORY §5 steps 3-5)",
+    "enclosed": "KKT conditions verified on rigorous ball enclosures, every inequality strict "
+                "or an exact tie with a basis column (THEORY §5 step 8)",
+    "undecided": "a tie |A_kᵀr| = β could not be separated on the enclosures",
+    "not-certified": "the exact KKT step did not certify the float solution",
+    "float": "floating-point solution (exact=False)",
+}
+_LP_WORDS = {
+    "exact": "min-ℓ1 LP: primal feasibility, |A_kᵀλ| ≤ 1 and yᵀλ = ‖z‖₁ verified over ℚ "
+             "(THEORY §5 step 9)",
+    "enclosed": "min-ℓ1 LP: dual inequalities verified on rigorous ball enclosures "
+                "(THEORY §5 step 9)",
+}
+
+
+def lasso_message(status: str, min_norm: bool = False) -> str:
+    """What a Lasso / LP ``status`` means, for results whose solver left ``message`` empty
+    (never an empty message in the output).
+
+    >>> lasso_message("exact")
+    'KKT conditions verified exactly over ℚ for every column (THEORY §5 steps 3-5)'
+    """
+    words = (_LP_WORDS.get(status) if min_norm else None) or _LASSO_WORDS.get(status)
+    return words or f"status {status!r}"
+
+
+_CERT_WORDS = {     # README "What a certificate says", for certificates without a message
+    "certified-optimal": "proven globally optimal (THEORY §2.5)",
+    "upper-bound": "not certified; the value is realizable, hence an upper bound",
+    "sampled-no-violation": "no violation among the sampled neurons: evidence, not a proof",
+    "undecided": "a tie S(r) = β could not be decided; the value is an upper bound",
+}
+
+LISTING_RTOL = 1e-9
+"""Listings (summary) show float neurons with |z| ≥ LISTING_RTOL·max|z|; the network, its
+objective and the JSON ``neurons`` keep every neuron."""
+
+
+def listed_neurons(z, rtol: float = LISTING_RTOL):
+    """(indices listed, threshold, number dropped): the neurons of a listing. Exact
+    coefficients are all listed (none is numerical noise); float ones with |z| below
+    ``rtol``·max|z| are dropped *from the listing only*.
+
+    >>> listed_neurons(np.array([1.0, 1e-12, -0.5]))
+    ([0, 2], 1e-09, 1)
+    >>> listed_neurons(np.array([Fraction(1), Fraction(1, 10**12)], dtype=object))
+    ([0, 1], None, 0)
+    """
+    z = np.asarray(z)
+    if not len(z) or z.dtype == object:
+        return list(range(len(z))), None, 0
+    a = np.abs(z.astype(float))
+    thr = rtol * float(a.max())
+    keep = [int(k) for k in np.flatnonzero(a >= thr)]
+    return keep, thr, len(z) - len(keep)
 
 
 def _fs(q):
@@ -237,6 +327,8 @@ def summary(res: FitResult, source: str = "") -> str:
     lines.append(head)
     lines.append(f"dictionary: {res.dictionary_size} columns ({res.n_zero} zero and "
                  f"{res.n_duplicate} duplicate columns removed)")
+    if res.route is not None:
+        lines.append(f"route: {res.route['description']}")
     what = "ℓ1 norm" if res.min_norm else "objective"
     obj = f"{what}: {res.objective:.12g}"
     if res.objective_exact is not None:
@@ -248,9 +340,12 @@ def summary(res: FitResult, source: str = "") -> str:
         if alg is not None:
             obj += f" = {alg} (exact, algebraic)"
     lines.append(obj)
-    lines.append(f"lasso: {res.lasso_status}" +
-                 (f" — {res.lasso_message}" if res.lasso_message else ""))
-    lines.append(f"neurons: {res.nnz}, ℓ1 norm {res.l1_norm:.12g}, intercept {res.intercept:.12g}")
+    lines.append(f"lasso: {res.lasso_status} — "
+                 f"{res.lasso_message or lasso_message(res.lasso_status, res.min_norm)}")
+    listed, thr, dropped = listed_neurons(res.z)
+    lines.append(f"neurons: {res.nnz}, ℓ1 norm {res.l1_norm:.12g}, intercept {res.intercept:.12g}"
+                 + (f" ({res.nnz - dropped} with |z| ≥ {thr:.3g} = {LISTING_RTOL:g}·max|z|)"
+                    if dropped else ""))
     c = res.certificate
     if c is None:
         lines.append("certificate: not requested (--certify); the value is an upper bound")
@@ -258,21 +353,28 @@ def summary(res: FitResult, source: str = "") -> str:
         sup = "n/a" if c.sup is None else f"{c.sup:.12g}"
         extra = f", {c.samples} samples" if c.samples else ""
         lines.append(f"certificate: {c.status} (S = {sup}, β = {float(c.beta):.12g}{extra}) — "
-                     f"{c.message}")
+                     f"{c.message or _CERT_WORDS.get(c.status, 'see README')}")
     if res.colgen is not None:
         cg = res.colgen
         lines.append(f"colgen: {cg['stop']} after {cg['rounds']} rounds ({cg['added']} added, "
-                     f"converged = certified: {cg['converged']}) — {cg['message']}")
+                     f"converged = certified: {cg['converged']}) — "
+                     f"{cg.get('message') or 'stopped: ' + str(cg['stop'])}")
     if res.reconstruction_exact is not None:
         lines.append("reconstruction: network objective == Lasso objective exactly: "
                      f"{res.reconstruction_exact}")
-    show = res.neurons()[:8]
-    for nj in show:
+    show = listed[:8]
+    for j in show:
+        nj = res.neuron(j)
         w = ", ".join(f"{v:.4g}" for v in nj["layers"][0]["w"])
+        kind = nj.get("atom", {}).get("kind")          # cells route: interior/face/ray
         lines.append(f"  z = {nj['coef']:+.6g}  points {nj['points']} axes {nj['axes']}  "
-                     f"w = ({w}), b = {nj['layers'][0]['b']:.4g}")
-    if res.nnz > len(show):
-        lines.append(f"  … {res.nnz - len(show)} more (use --json)")
+                     f"w = ({w}), b = {nj['layers'][0]['b']:.4g}"
+                     + (f"  [{kind}]" if kind else ""))
+    if len(listed) > len(show):
+        lines.append(f"  … {len(listed) - len(show)} more (use --json or --latex)")
+    if dropped:
+        lines.append(f"  … and {dropped:,} neurons with |z| < {thr:.3g} ({LISTING_RTOL:g}·max|z|) "
+                     "not listed (still in the network, its objective and --json)")
     lines.append(f"time: {res.seconds:.2f} s")
     return "\n".join(lines)
 

@@ -38,7 +38,8 @@ def test_g1_l1_certified(model):
 
 @pytest.mark.parametrize("model", ["relu", "abs"])
 def test_g1_w2_fails_certificate(model):
-    res = fit(X_G1, Y_G1, model=model, reg="l2", bias=False, beta=F(1, 10), certify=True)
+    res = fit(X_G1, Y_G1, model=model, reg="l2", bias=False, beta=F(1, 10), certify=True,
+              family_options={"route": "dictionary"})      # the W2 dictionary route
     if res.objective_exact is not None:
         assert res.objective_exact == F(19, 100)
     else:
@@ -109,7 +110,8 @@ def test_sampled_oracle_reports_samples():
     rng = np.random.default_rng(3)
     X = rng.standard_normal((6, 3))
     y = rng.standard_normal(6)
-    res = fit(X, y, reg="l2", bias=False, beta=0.05, certify=True, samples=300, seed=1)
+    res = fit(X, y, reg="l2", bias=False, beta=0.05, certify=True, samples=300, seed=1,
+              family_options={"route": "dictionary"})      # the sampled oracle route
     cert = res.certificate
     assert cert.status in ("sampled-no-violation", "upper-bound")
     assert cert.kind in ("sampled", "float")

@@ -49,7 +49,9 @@ def test_missing_file_and_bad_beta(tmp_path, capsys):
     assert main(["fit", path, "--beta", "-1"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "beta" in err
-    assert main(["fit", path, "--beta", "0.1", "--depth", "3"]) == 2
-    assert "depth: expected one of [2], got 3" in capsys.readouterr().err
+    assert main(["fit", path, "--beta", "0.1", "--depth", "3"]) == 2       # 2-D data
+    assert "depth > 2 needs 1-D data" in capsys.readouterr().err
+    assert main(["fit", path, "--beta", "0.1", "--depth", "5"]) == 2
+    assert "depth: expected one of [2, 3, 4], got 5" in capsys.readouterr().err
     assert main(["fit", "no_such_bundled_name", "--beta", "0.1"]) == 2
     assert "dataset" in capsys.readouterr().err

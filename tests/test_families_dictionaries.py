@@ -185,7 +185,7 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="reg"):
         get_family("relu", reg="l3")
     with pytest.raises(ValueError, match="depth"):
-        get_family("relu", depth=3)
+        get_family("relu", depth=5)
     with pytest.raises(ValueError, match="X"):
         get_family("relu").dictionary(np.zeros(3))
 

@@ -63,7 +63,8 @@ def test_exact_flag_converts_float_data_exactly():
     (dict(beta=0), "beta"), (dict(beta=-1), "beta"), (dict(beta="x"), "beta"),
     (dict(beta=None), "beta"), (dict(beta=0.1, min_norm=True), "beta"),
     (dict(beta=0.1, model="tanh"), "model"), (dict(beta=0.1, reg="l3"), "reg"),
-    (dict(beta=0.1, depth=3), r"depth: expected one of \[2\], got 3"),
+    (dict(beta=0.1, depth=5), r"depth: expected one of \[2, 3, 4\], got 5"),
+    (dict(beta=0.1, depth=3), r"depth > 2 needs 1-D data"),
 ])
 def test_validation(kw, match):
     with pytest.raises(ValueError, match=match):
@@ -78,9 +79,10 @@ def test_shape_mismatch():
 def test_too_large_dictionary_refused_or_column_generation():
     X = [[F(1), F(0)], [F(0), F(1)]]
     y = [F(1), F(1)]
-    with pytest.raises(MemoryError, match="column"):
+    # too small even for one streamed block of the implicit route: refused with the minimum
+    with pytest.raises(MemoryError, match="too small for one streamed block.*at least"):
         fit(X, y, bias=False, beta=F(1, 10), max_bytes=1)
-    res = fit(X, y, bias=False, beta=F(1, 10), max_bytes=1, colgen=True, certify=True)
-    assert res.colgen["from_empty"] and res.colgen["converged"]
+    res = fit(X, y, bias=False, beta=F(1, 10), max_bytes=10_000, colgen=True, certify=True)
+    assert res.colgen["converged"]
     assert res.objective_exact == F(19, 100)
     assert res.certificate.status == "certified-optimal"

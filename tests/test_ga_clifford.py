@@ -7,16 +7,13 @@ permutation error (which would be O(scale)).
 """
 from __future__ import annotations
 
-import sys
 from math import comb
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from strategies import float_matrices  # noqa: E402
+from exactgeo.testing import float_matrices  # noqa: E402
 
 from exactgeo.ga import (clifford_sign, cross, from_clifford, hodge_dual,  # noqa: E402
                          to_clifford, wedge)

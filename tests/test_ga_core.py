@@ -2,18 +2,15 @@
 hyperplanes, distances, reflections, bad input, and the generated-kernel file."""
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
 from itertools import combinations
 from math import comb
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from strategies import (exact_batches, exact_matrices, exact_vectors,  # noqa: E402
+from exactgeo.testing import (exact_batches, exact_matrices, exact_vectors,  # noqa: E402
                         float_batches, float_matrices, rationals, to_object)
 
 from exactgeo.ga import (affine_hyperplane, blade_indices, cross, gram_norm2,  # noqa: E402

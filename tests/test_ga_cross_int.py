@@ -4,16 +4,13 @@ ints, on every route; its dtype rule and its errors."""
 from __future__ import annotations
 
 import importlib
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from strategies import exact_batches  # noqa: E402
+from exactgeo.testing import exact_batches  # noqa: E402
 
 from exactgeo.numbers import integer_scale  # noqa: E402
 

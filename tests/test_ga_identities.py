@@ -3,22 +3,19 @@ float check, is in test_ga_clifford.py). Every comparison here is exact (Fractio
 
 Independent references: determinants, ranks, inverses and solves come from
 python-flint via exactgeo.numbers (not from the Plücker recursion under test), or
-from the fraction-exact elimination in tests/strategies.py.
+from the fraction-exact elimination in exactgeo.testing.exact_rank.
 """
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
 from itertools import combinations
 from math import comb
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from strategies import (exact_matrices, exact_rank, exact_vectors,  # noqa: E402
+from exactgeo.testing import (exact_matrices, exact_rank, exact_vectors,  # noqa: E402
                         general_position, invertible_matrices, rational_rotations,
                         rationals, to_object)
 

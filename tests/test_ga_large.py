@@ -6,18 +6,15 @@ numpy.linalg.det (float). No wall-clock assertions.
 """
 from __future__ import annotations
 
-import sys
 import tracemalloc
 from fractions import Fraction
 from math import comb
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from strategies import exact_batches, exact_matrices, exact_rank, float_matrices  # noqa: E402
+from exactgeo.testing import exact_batches, exact_matrices, exact_rank, float_matrices  # noqa: E402
 
 from exactgeo.ga import blade_indices, cross, hodge_dual, to_clifford, wedge  # noqa: E402
 from exactgeo.ga.blades import float_exterior  # noqa: E402

@@ -205,3 +205,144 @@ def test_duplicate_names_fail(tmp_path, monkeypatch):
 
 def test_runner_module_exports():
     assert callable(runner.cli_prove) and callable(runner.run)
+
+
+# --- theorems outside exactgeo: files, directories, modules, packages, --new ----------
+
+GOOD = textwrap.dedent("""
+    NAME = "user-good"
+    DESCRIPTION = "a user's theorem"
+    def prove():
+        from fractions import Fraction
+        import exactgeo
+        w = exactgeo.cross([[Fraction(1), Fraction(2), Fraction(3)], [Fraction(0), Fraction(1), Fraction(1)]])
+        assert w.tolist() == [-1, -1, 1], w
+        return 5
+""")
+
+
+def _json_run(capsys, *argv):
+    code = main(["prove", *argv, "--json"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return code, ({t["name"]: t for t in json.loads(captured.out)["theorems"]}
+                  if captured.out else None), captured.err
+
+
+def test_prove_a_file_by_path(tmp_path, capsys):
+    f = tmp_path / "thm.py"
+    f.write_text(GOOD)
+    code, res, _ = _json_run(capsys, str(f), "ga-i12-abs-min")
+    assert code == 0
+    assert res["user-good"] == {"name": "user-good", "passed": True, "cases": 5,
+                                "seconds": res["user-good"]["seconds"]}
+    assert res["ga-i12-abs-min"]["passed"]
+
+
+def test_file_that_fails_to_import_is_a_failed_theorem(tmp_path, capsys):
+    bad = tmp_path / "broken_thm.py"
+    bad.write_text("import exactgeo_no_such_module\n")
+    syntax = tmp_path / "syntax.py"
+    syntax.write_text("NAME = 'x'\ndef prove(:\n")
+    good = tmp_path / "good.py"
+    good.write_text(GOOD)
+    code, res, err = _json_run(capsys, str(bad), str(syntax), str(good))
+    assert code == 1 and err == ""
+    msg = res["broken-thm"]["message"]
+    assert not res["broken-thm"]["passed"] and res["broken-thm"]["cases"] == 0
+    assert "\n" not in msg and str(bad) in msg and "ModuleNotFoundError" in msg
+    assert "exactgeo_no_such_module" in msg and "broken_thm.py:1" in msg
+    assert "SyntaxError" in res["syntax"]["message"] and "line 2" in res["syntax"]["message"]
+    assert res["user-good"]["passed"]                         # the others still ran
+
+
+def test_file_whose_theorem_raises_or_breaks_the_protocol(tmp_path, capsys):
+    (tmp_path / "fails.py").write_text(textwrap.dedent("""
+        NAME = "fails"
+        DESCRIPTION = "raises"
+        def prove():
+            raise AssertionError("case d=3: 1 != 2")
+    """))
+    (tmp_path / "crashes.py").write_text("NAME = 'crashes'\nDESCRIPTION = 'x'\n"
+                                         "def prove():\n    return 1 / 0\n")
+    (tmp_path / "no_prove.py").write_text("NAME = 'no-prove'\nDESCRIPTION = 'x'\n")
+    code, res, _ = _json_run(capsys, *(str(tmp_path / f) for f in
+                                       ("fails.py", "crashes.py", "no_prove.py")))
+    assert code == 1
+    assert res["fails"]["passed"] is False and "case d=3: 1 != 2" in res["fails"]["message"]
+    assert "ZeroDivisionError" in res["crashes"]["message"]
+    assert "no_prove.py defines no prove()" in res["no-prove"]["message"]
+
+
+def test_missing_file_is_bad_input(tmp_path, capsys):
+    assert main(["prove", str(tmp_path / "nothere.py")]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and "no such theorem file" in err[0] and "nothere.py" in err[0]
+    assert captured.out == ""
+
+
+def test_directory_of_theorem_files(tmp_path, capsys):
+    (tmp_path / "a.py").write_text(GOOD)
+    (tmp_path / "_helper.py").write_text("raise RuntimeError('not a theorem')\n")
+    code, res, _ = _json_run(capsys, str(tmp_path))
+    assert code == 0 and list(res) == ["user-good"]
+
+
+def test_module_and_package_by_dotted_name(fake_package, capsys):
+    code, res, _ = _json_run(capsys, fake_package)
+    assert code == 1 and set(res) == {"alpha", "beta", "gamma-broken"}
+    assert res["alpha"]["passed"] and res["alpha"]["cases"] == 7
+    assert "arithmetic is broken at case 4" in res["beta"]["message"]
+    assert "import failed" in res["gamma-broken"]["message"]
+    code, res, _ = _json_run(capsys, f"{fake_package}.alpha")
+    assert code == 0 and list(res) == ["alpha"]
+    # a package and one of its modules: each module runs once
+    code, res, _ = _json_run(capsys, fake_package, f"{fake_package}.alpha")
+    assert sorted(res) == ["alpha", "beta", "gamma-broken"]
+
+
+def test_package_in_the_current_directory(tmp_path, monkeypatch, capsys):
+    pkg = tmp_path / "exactgeo_cwd_thms"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "one.py").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
+    try:
+        code, res, _ = _json_run(capsys, "exactgeo_cwd_thms")
+        assert code == 0 and list(res) == ["user-good"]
+        assert str(tmp_path) not in sys.path                   # only during the import
+    finally:
+        for mod in [m for m in sys.modules if m.startswith("exactgeo_cwd_thms")]:
+            del sys.modules[mod]
+
+
+def test_duplicate_names_across_targets_fail(tmp_path, capsys):
+    (tmp_path / "a.py").write_text(GOOD)
+    (tmp_path / "b.py").write_text(GOOD)
+    code, _, _ = _json_run(capsys, str(tmp_path / "a.py"), str(tmp_path / "a.py"))
+    assert code == 0                                            # the same file once
+    assert main(["prove", str(tmp_path / "a.py"), str(tmp_path / "b.py"), "--json"]) == 1
+    theorems = json.loads(capsys.readouterr().out)["theorems"]
+    assert [t["passed"] for t in theorems] == [True, False]
+    assert "duplicate NAME 'user-good'" in theorems[1]["message"]
+
+
+def test_new_writes_a_passing_template_and_never_overwrites(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["prove", "--new", "my_theorem"]) == 0
+    assert "wrote my_theorem.py" in capsys.readouterr().out
+    text = (tmp_path / "my_theorem.py").read_text()
+    assert 'NAME = "my-theorem"' in text and "def prove() -> int:" in text
+    code, res, _ = _json_run(capsys, "my_theorem.py")
+    assert code == 0 and res["my-theorem"]["passed"] and res["my-theorem"]["cases"] == 56
+    # refuses to overwrite: exit 2, one line, file unchanged
+    (tmp_path / "my_theorem.py").write_text(text + "# edited\n")
+    assert main(["prove", "--new", "my_theorem"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "already exists" in err[0] and "refusing to overwrite" in err[0]
+    assert (tmp_path / "my_theorem.py").read_text().endswith("# edited\n")
+    for bad in (["--new", "../evil"], ["--new", "1abc"], ["--new", "x", "ga-i12-abs-min"]):
+        assert main(["prove", *bad]) == 2
+        assert capsys.readouterr().err.startswith("exactgeo: error: --new")

@@ -104,7 +104,8 @@ def _check_no_false_violation(res, rows, bias, beta=F(2)):
 
 def test_repro_a_no_false_violation():
     X, y = _xy(REPRO_A)
-    res = fit(X, y, model="abs", reg="l2", bias=False, beta=F(2), exact=True, certify=True)
+    res = fit(X, y, model="abs", reg="l2", bias=False, beta=F(2), exact=True, certify=True,
+              family_options={"route": "dictionary"})      # the W2 dictionary route
     cert = res.certificate
     assert "rigorous violation" not in cert.message or cert.violating_atom is not None
     _check_no_false_violation(res, REPRO_A, bias=False)
@@ -133,7 +134,8 @@ def test_repro_a_enclosure_maximiser_is_a_tie():
 
 def test_repro_b_decided_and_verified():
     X, y = _xy(REPRO_B)
-    res = fit(X, y, model="abs", reg="l2", bias=True, beta=F(2), exact=True, certify=True)
+    res = fit(X, y, model="abs", reg="l2", bias=True, beta=F(2), exact=True, certify=True,
+              family_options={"route": "dictionary"})      # the T dictionary route
     cert = res.certificate
     _check_no_false_violation(res, REPRO_B, bias=True)
     assert cert.status in ("certified-optimal", "upper-bound", "undecided")
@@ -156,7 +158,8 @@ def test_repro_b_tiny_budget_is_undecided_with_reason(monkeypatch):
     monkeypatch.setattr(C, "exact_l2_certificate",
                         lambda *a, **k: orig(*a, **{**k, "budget": 1e-9}))
     X2, y2 = _xy(REPRO_B)
-    res = fit(X2, y2, model="abs", reg="l2", bias=True, beta=F(2), exact=True, certify=True)
+    res = fit(X2, y2, model="abs", reg="l2", bias=True, beta=F(2), exact=True, certify=True,
+              family_options={"route": "dictionary"})  # the T dictionary route
     _check_no_false_violation(res, REPRO_B, bias=True)
     if res.certificate.status == "undecided":
         assert "budget" in res.certificate.message or "tie" in res.certificate.message

@@ -103,7 +103,8 @@ def test_check_reported_catches_a_tampered_network():
 def test_check_reported_catches_an_enclosure_mismatch():
     X = _arr([[1, 0], [0, 1], [1, 1]])
     y = np.array([F(1), F(1), F(0)], dtype=object)
-    res = fit(X, y, reg="l2", bias=True, beta=F(1, 10), exact=True, certify=True)
+    res = fit(X, y, reg="l2", bias=True, beta=F(1, 10), exact=True, certify=True,
+              family_options={"route": "dictionary"})      # the T dictionary route
     assert res.objective_enclosure is not None
     check_reported(res, X, y)
     lo, hi = res.objective_enclosure
@@ -115,7 +116,8 @@ def test_check_reported_catches_an_enclosure_mismatch():
 def test_tiny_beta_network_matches_enclosure():
     X = _arr([[1, 0], [0, 1], [1, 1]])
     y = np.array([F(1), F(1), F(0)], dtype=object)
-    res = fit(X, y, reg="l2", bias=True, beta=F(1, 10 ** 300), exact=True, certify=True)
+    res = fit(X, y, reg="l2", bias=True, beta=F(1, 10 ** 300), exact=True, certify=True,
+              family_options={"route": "dictionary"})      # the T dictionary route
     lo, hi = res.objective_enclosure
     # the reported float network, evaluated independently, lies in the enclosure
     W, b = res.net.layers[0]

@@ -25,6 +25,11 @@ from __future__ import annotations
 from .base import Atom, Dictionary, Family, Pricing
 from .registry import get_family, register, registered
 from .twolayer import TwoLayerFamily
+from .weight_decay import WeightDecayFamily       # re-registers (relu | abs, 2, l2, bias)
+from .relu_chains_1d import ReluChains1D          # registers (relu, 3 | 4, l1 | l2, bias)
+from .abs_chains_1d import AbsChains1D            # registers (abs, 3 | 4, l1 | l2, bias)
+from .abs_chains_dd import AbsChainsDD            # (abs, 3 | 4, …): d ≥ 2 with bias, no bias
 
-__all__ = ["Atom", "Dictionary", "Family", "Pricing", "TwoLayerFamily", "get_family",
+__all__ = ["Atom", "Dictionary", "Family", "Pricing", "TwoLayerFamily", "ReluChains1D",
+           "AbsChains1D", "AbsChainsDD", "get_family",
            "register", "registered"]

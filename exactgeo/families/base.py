@@ -404,6 +404,13 @@ class Family:
         return (self.activation, self.depth, self.reg, self.bias)
 
     @property
+    def intercept(self) -> bool:
+        """Does the Lasso have the free intercept ξ (``Settings.bias`` of the pipeline)?
+        Default: exactly when neurons have biases. Deep chains have it always: their deeper
+        thresholds give any constant at vanishing cost (``bias`` is the first layer's)."""
+        return self.bias
+
+    @property
     def name(self) -> str:
         return f"{self.activation}-d{self.depth}-{self.reg}-{'bias' if self.bias else 'nobias'}"
 
@@ -439,6 +446,25 @@ class Family:
     def check_sizes(self, n: int, d: int, *, samples: int, max_bytes) -> None:
         """Refuse (MemoryError with the estimate) before allocating when pricing with
         ``samples`` sampled neurons would not fit ``max_bytes``; default: nothing to check."""
+
+    def implicit_source(self, X, *, max_bytes=None):
+        """The finite dictionary of X as an *implicit* column source (columns computed in
+        streamed blocks within ``max_bytes``, never stored: ``exactgeo.sources.implicit``),
+        or None when the family has no finite candidate set (default)."""
+        return None
+
+    def stages(self, data, settings):
+        """The pipeline stages of a family-supplied route for this data and these settings
+        (functions FitState → FitState, run in order by ``pipeline.fit``), or None for the
+        standard stages (columns → lasso → exact_kkt → certificate → network). The ℓ2
+        two-layer families supply the cells route of THEORY §2.8 this way."""
+        return None
+
+    def result_extras(self, state) -> dict:
+        """Extra keys of the fit's JSON that only this family can say (e.g. whether its
+        finite dictionary was already exact on this instance), computed from the final
+        ``FitState``; default: none."""
+        return {}
 
     # ------------------------------------------------------------------ pricing
     def pricer(self) -> "Family":

@@ -319,6 +319,36 @@ class TwoLayerFamily(Family):
         self._cache["build"] = (key, B)
         return B
 
+    def subset_block(self, X, C, *, exact: bool = False, prep=None,
+                     need_Z: bool = False) -> CandidateBlock:
+        """The candidates of the pool subsets ``C`` (m, k) (rows as in :meth:`candidates`);
+        ``prep`` (a previous block's ``.prep`` for the same X) skips rebuilding the pool.
+
+        >>> fam = TwoLayerFamily("relu", "l1", bias=False)
+        >>> (fam.subset_block(np.array([[1.0, 2.0]]), np.array([[0]])).W * 3).tolist()
+        [[-2.0, 1.0]]
+        """
+        P = prep if prep is not None else self._prepare(X, exact)
+        return self._build(X, exact, np.asarray(C, dtype=np.int64), P, need_Z=need_Z)
+
+    def integer_pool(self, X):
+        """(pool, D): the pool of exact X (n, d) as Python ints — the samples scaled by
+        the common denominator D (augmented by D with bias), then the axes.
+
+        >>> from fractions import Fraction as F
+        >>> pool, D = TwoLayerFamily("relu", "l1").integer_pool([[F(1, 2)]])
+        >>> pool.tolist(), D
+        ([[1, 2], [1, 0]], 2)
+        """
+        X, _ = _check_X(X)
+        P = self._prepare(as_exact_array(X, "X"), True)
+        return P.pool, P.D
+
+    def implicit_source(self, X, *, max_bytes=None):
+        """The finite dictionary as a streamed :class:`~exactgeo.sources.ImplicitSource`."""
+        from ..sources.implicit import ImplicitSource
+        return ImplicitSource(self, X, max_bytes=max_bytes)
+
     def candidate_blocks(self, X, exact: bool, step: int, *, suffix_bytes: int = 2 ** 24,
                          need_Z: bool = True):
         """The candidates of :meth:`candidates` in consecutive blocks of at most ``step``
@@ -635,6 +665,12 @@ class TwoLayerFamily(Family):
             raise ValueError(f"r: the bias family needs 1ᵀr = 0 (free intercept), got "
                              f"sum(r) = {sum(r_arr, Fraction(0))}; the supremum is infinite")
         if self.reg == "l1" or d == 1:
+            if exact and self.reg == "l1":     # float pass + rigorous bound + exact ties
+                from .streamed import price_rigorous
+                pr = price_rigorous(self, X, r_arr, max_bytes=max_bytes,
+                                    max_candidates=max_candidates, progress=progress)
+                if pr is not None:
+                    return pr
             from .pricing_l1 import price_dictionary
             return price_dictionary(self, X, r_arr, exact, max_bytes=max_bytes,
                                     max_candidates=max_candidates, progress=progress)
@@ -722,12 +758,18 @@ class TwoLayerFamily(Family):
 
     def neuron_json(self, atom: Atom, net, j: int) -> dict:
         """Training rows and basis axes spanning neuron j of ``net``, its float weights
-        (hidden row j of the one hidden layer, output weight α_j) and its atom."""
+        (hidden row j of the one hidden layer, output weight α_j), their exact strings
+        (``w_exact``, ``b_exact``, ``alpha_exact``: "3/7", or "sqrt(70)/10" since
+        γ = √|z| is irrational in general; null for float fits) and its atom."""
         from ..certify import atom_json
+        from ..closed_form import neuron_form, weight_strings
         W, b = net.layers[0]
+        ex = weight_strings(neuron_form(net, j))
         return {"points": [int(p) for p in atom.points], "axes": [int(a) for a in atom.axes],
-                "layers": [{"w": [float(v) for v in W[j]], "b": float(b[j])}],
-                "alpha": float(net.alpha[j]), "atom": atom_json(atom)}
+                "layers": [{"w": [float(v) for v in W[j]], "b": float(b[j]),
+                            "w_exact": ex["w_exact"], "b_exact": ex["b_exact"]}],
+                "alpha": float(net.alpha[j]), "alpha_exact": ex["alpha_exact"],
+                "atom": atom_json(atom)}
 
 
 for _model in ("relu", "abs"):

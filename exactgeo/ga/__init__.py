@@ -2,7 +2,8 @@
 
 Batched inputs have shape (..., k, d) (k row vectors in R^d); float kernels are numba
 (imported on the first float call with more than ``blades.NUMPY_MAX`` outputs; smaller
-batches use the same formula in numpy). Conventions: THEORY §0.
+batches use the same formula in numpy). Conventions: THEORY §0. The exact paths also take
+sympy symbols and expressions and return sympy expressions (:mod:`exactgeo.ga.symbolic`).
 
 ==========================================  ==========================================
 ``wedge(V)``                                (..., k, d) → (..., C(d,k)) Plücker coords

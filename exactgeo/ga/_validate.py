@@ -6,12 +6,18 @@ holds floats, and *neutral* if it holds plain ints only (a Python int, a list of
 an integer-dtype array). Neutral arguments follow the others; if every argument is
 neutral the float path is taken. Mixing an exact with a float argument is a TypeError
 naming both.
+
+Symbolic arguments (sympy symbols or expressions, :mod:`exactgeo.ga.symbolic`) count as
+exact: they are returned as object arrays of sympy expressions (``exact`` is True and
+:func:`~exactgeo.ga.symbolic.is_symbolic` tells them apart), and every other exact or
+neutral argument of the call is converted to sympy too.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..numbers import as_array, as_exact_array, as_float_array
+from .symbolic import is_symbolic, symbolic_array, to_symbolic
 
 #: default ``max_bytes`` of the GA size guards (2 GiB, as families' ``dictionary``)
 MAX_BYTES = 2 ** 31
@@ -29,6 +35,18 @@ def _is_neutral(a) -> bool:
     return False
 
 
+def as_array_or_symbolic(a, name: str):
+    """:func:`exactgeo.numbers.as_array`, or ``(sympy object array, True)`` when ``a``
+    holds sympy symbols (looked for only when the numeric conversion fails)."""
+    try:
+        return as_array(a, name)
+    except TypeError:
+        sym = symbolic_array(a, name)
+        if sym is None:
+            raise
+        return sym, True
+
+
 def coerce(**named):
     """Convert keyword arguments to arrays in one common mode.
 
@@ -42,10 +60,20 @@ def coerce(**named):
     conv = {}
     modes = {}
     for name, a in named.items():
-        arr, exact = as_array(a, name)
+        arr, exact = as_array_or_symbolic(a, name)
         conv[name] = arr
         if not _is_neutral(a):
             modes[name] = exact
+    symbolic = [n for n, arr in conv.items() if is_symbolic(arr)]
+    if symbolic:
+        floats = [n for n, e in modes.items() if not e]
+        if floats:
+            raise TypeError(f"{symbolic[0]} holds sympy symbols but {floats[0]} is float; "
+                            "expected exact numbers (int, Fraction) or sympy expressions "
+                            "with symbols")
+        # neutral ints were converted to floats above: convert the originals
+        return [arr if is_symbolic(arr) else to_symbolic(named[n] if n not in modes else arr, n)
+                for n, arr in conv.items()], True
     exact_names = [n for n, e in modes.items() if e]
     float_names = [n for n, e in modes.items() if not e]
     if exact_names and float_names:
@@ -73,7 +101,7 @@ def as_vectors(V, name: str = "V", min_ndim: int = 2, check_finite: bool = True)
             and V.dtype != np.bool_):
         arr, exact = np.asarray(V, dtype=np.float64), False
     else:
-        arr, exact = as_array(V, name)
+        arr, exact = as_array_or_symbolic(V, name)
     if arr.ndim < min_ndim:
         raise ValueError(f"{name}: expected an array of shape (..., k, d) with rows as "
                          f"vectors, got shape {arr.shape}")
@@ -116,6 +144,9 @@ def rescale_hyperplane(w, b, exact: bool, name: str = "w"):
     ``(w, b, norm2)``; exact input is returned as is."""
     if exact:
         norm2 = (w * w).sum(axis=-1)
+        if is_symbolic(w):
+            from .symbolic import expand
+            norm2 = expand(norm2)
         zero = np.asarray(norm2) == 0
     else:
         s = np.max(np.abs(w), axis=-1) if w.shape[-1] else np.zeros(w.shape[:-1])

@@ -16,6 +16,7 @@ import numpy as np
 
 UNROLL_D = 6        # d ≤ UNROLL_D: generated unrolled kernels (_unrolled.py, by _codegen.py)
 from ._validate import MAX_BYTES, as_vectors, finite_or_raise, flat_batch, refuse_large
+from .symbolic import expand, is_symbolic
 
 # Estimated bytes (tracemalloc, CPython 3.11, 64-bit) for the size guards: one index
 # tuple of a grade-k blade is _blade_bytes(k); one entry of the cached recursion tables
@@ -285,7 +286,8 @@ def wedge(V, *, max_bytes: int = MAX_BYTES):
 
     Shape (..., k, d) → (..., C(d, k)); coordinate m is the k×k minor on the
     columns ``blade_indices(d, k)[m]``, the coefficient of that clifford blade.
-    Exact in → exact out; float in → float64 (numba kernel). Refused with MemoryError,
+    Exact in → exact out; float in → float64 (numba kernel); sympy symbols in → expanded
+    sympy polynomials (:mod:`exactgeo.ga.symbolic`). Refused with MemoryError,
     before allocating, when the estimate (:func:`exterior_bytes`) exceeds ``max_bytes``.
 
     >>> from fractions import Fraction as F
@@ -300,4 +302,6 @@ def wedge(V, *, max_bytes: int = MAX_BYTES):
         raise ValueError(f"V: cannot wedge k={k} vectors in R^{d}; expected k <= d "
                          f"(shape (..., k, d), got {V.shape})")
     _guard_wedge(V.shape, exact, max_bytes)
+    if is_symbolic(V):
+        return expand(exact_exterior(V))
     return exact_exterior(V) if exact else float_exterior(V, checked=False)

@@ -16,6 +16,7 @@ from math import comb
 import numpy as np
 
 from ._validate import MAX_BYTES, refuse_large
+from .symbolic import reject_symbolic
 from ..numbers import as_array
 
 # clifford.Cl(d) builds multiplication tables of about 8·4^d bytes (measured with
@@ -67,7 +68,11 @@ def to_clifford(coords, d: int, grade: int, *, max_bytes: int = MAX_BYTES):
     [1.0, 2.0, 3.0]
     """
     _check_dk(d, grade)
-    arr, exact = as_array(coords, "coords")
+    try:
+        arr, exact = as_array(coords, "coords")
+    except TypeError:
+        reject_symbolic(coords, "to_clifford", "coords")
+        raise
     m = comb(d, grade)
     if arr.ndim < 1 or arr.shape[-1] != m:
         raise ValueError(f"coords: expected grade-{grade} coordinates of shape (..., {m}) "

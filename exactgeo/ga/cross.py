@@ -20,6 +20,7 @@ from ._exact import cofactors_fraction, cofactors_int
 from .blades import exact_exterior, float_exterior
 from .hodge import hodge_layout
 from ._validate import as_vectors, finite_or_raise
+from .symbolic import expand, is_symbolic, reject_symbolic
 
 #: smallest d that takes the cofactor route. Measured (best of 7, shared 2-core box):
 #: exact, the routes tie at d = 3 and the cofactors are 2–3× faster from d = 4; float,
@@ -54,17 +55,23 @@ def _checked(V):
 def cross(V):
     """Generalized cross product of the d − 1 rows of V.
 
-    Shape (..., d−1, d) → (..., d). Exact in → exact out (Fractions); float in → float64.
+    Shape (..., d−1, d) → (..., d). Exact in → exact out (Fractions); float in → float64;
+    sympy symbols in → expanded sympy polynomials (object array; :mod:`exactgeo.ga.symbolic`).
     O(d³) per matrix for d ≥ :data:`EXACT_COFACTOR_D` (exact) / :data:`FLOAT_COFACTOR_D`
-    (float), the blade kernels below.
+    (float), the blade kernels below (symbolic: always the division-free blade route).
 
     >>> from fractions import Fraction as F
     >>> cross([[F(1), F(0), F(0)], [F(0), F(1), F(0)]]).tolist()
     [Fraction(0, 1), Fraction(0, 1), Fraction(1, 1)]
     >>> cross(np.array([[1., 2.]]))          # d = 2: rotation by +90°
     array([-2.,  1.])
+    >>> import sympy as sp
+    >>> cross([sp.symbols("a b")]).tolist()
+    [-b, a]
     """
     V, exact = _checked(V)
+    if is_symbolic(V):
+        return expand(_blade_cross(V, True))
     d = V.shape[-1]
     if d >= (EXACT_COFACTOR_D if exact else FLOAT_COFACTOR_D) and \
             (not exact or _all_rational(V)):
@@ -95,6 +102,8 @@ def cross_cofactors(V):
     -1.0
     """
     V, exact = _checked(V)
+    if is_symbolic(V):
+        reject_symbolic(V, "cross_cofactors", "V")
     return _exact_cofactors(V) if exact else _float_cofactors(V)
 
 
@@ -165,7 +174,11 @@ def cross_int(V, *, dtype=None):
     if dtype is not None and dtype is not object:
         raise ValueError(f"dtype: expected None (int64 when it provably fits, else "
                          f"Python ints) or object, got {dtype!r}")
-    V = _integer_matrices(V)
+    try:
+        V = _integer_matrices(V)
+    except TypeError:
+        reject_symbolic(V, "cross_int", "V")
+        raise
     lead, d = V.shape[:-2], V.shape[-1]
     B = int(np.prod(lead, dtype=np.int64))
     flat = V.reshape((B, d - 1, d))

@@ -24,8 +24,7 @@ from math import comb
 import numpy as np
 
 from .blades import blade_position
-from ._validate import MAX_BYTES, refuse_large
-from ..numbers import as_array
+from ._validate import MAX_BYTES, as_array_or_symbolic, refuse_large
 
 # estimated bytes per blade of hodge_layout's cached tables (index tuples of both
 # grades, the position dict, perm/signs; tracemalloc, CPython 3.11): 150 + 8·d
@@ -92,7 +91,7 @@ def _guard_layout(d: int, k: int, max_bytes: int):
 def hodge_dual(A, d: int, k: int, *, max_bytes: int = MAX_BYTES):
     """Hodge dual ⋆A of grade-k Plücker coordinates A, shape (..., C(d, k)) →
     (..., C(d, d−k)). Exact in → exact out (a signed permutation, no arithmetic
-    beyond negation); float in → float64. Refused with MemoryError, before the
+    beyond negation; sympy expressions stay sympy); float in → float64. Refused with MemoryError, before the
     blade tables are built, if they would exceed ``max_bytes``.
 
     >>> from fractions import Fraction as F
@@ -105,7 +104,7 @@ def hodge_dual(A, d: int, k: int, *, max_bytes: int = MAX_BYTES):
         raise ValueError(f"d: expected a positive int dimension, got {d!r}")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= d:
         raise ValueError(f"k: expected an int grade with 0 <= k <= d={d}, got {k!r}")
-    arr, exact = as_array(A, "A")
+    arr, exact = as_array_or_symbolic(A, "A")
     m = comb(d, k)
     if arr.ndim < 1 or arr.shape[-1] != m:
         raise ValueError(f"A: expected grade-{k} Plücker coordinates of shape (..., {m}) "

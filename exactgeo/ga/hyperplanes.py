@@ -13,6 +13,18 @@ Degenerate input (linearly / affinely dependent points) gives w = 0; it is repor
 in the ``degenerate`` mask of the returned :class:`Hyperplane` (exactly for exact
 input; for float input when ‖w‖ ≤ rtol·Π‖edges‖, Hadamard's bound), or raised with
 ``on_degenerate="raise"``.
+
+Sympy symbols in (:mod:`exactgeo.ga.symbolic`) → sympy expressions out: (w, b) and
+wᵀx + b expanded polynomials, ``degenerate`` true where w is identically zero, and
+:func:`signed_distance_squared` a cancelled quotient (with ``Abs`` of the numerator).
+
+>>> import sympy as sp
+>>> t = sp.Symbol("t")
+>>> h = affine_hyperplane([[0, 0], [1, t]])        # the line through 0 and (1, t)
+>>> h.w.tolist(), h.b
+([-t, 1], 0)
+>>> signed_distance_squared([0, 1], h.w, h.b)
+1/(t**2 + 1)
 """
 from __future__ import annotations
 
@@ -23,6 +35,7 @@ import numpy as np
 
 from .cross import cross
 from ._validate import as_vectors, check_last, coerce, rescale_hyperplane, scalar_out
+from .symbolic import cancel, expand, is_symbolic
 
 
 class Hyperplane(NamedTuple):
@@ -30,6 +43,14 @@ class Hyperplane(NamedTuple):
     w: np.ndarray
     b: np.ndarray
     degenerate: np.ndarray
+
+
+def _exact_constant(value, like):
+    """The exact constant ``value`` in the number type of the exact array ``like``."""
+    if is_symbolic(like):
+        import sympy as sp
+        return sp.Integer(value)
+    return Fraction(value)
 
 
 def _degenerate(w, edges, exact, rtol):
@@ -61,7 +82,7 @@ def linear_hyperplane(P, *, on_degenerate: str = "report", rtol: float = 1e-12):
     """
     P, exact = as_vectors(P, "P")
     w = cross(P)
-    zero = (np.full(w.shape[:-1], Fraction(0), dtype=object) if exact
+    zero = (np.full(w.shape[:-1], _exact_constant(0, P), dtype=object) if exact
             else np.zeros(w.shape[:-1]))
     deg = _degenerate(w, P, exact, rtol)
     return _finish(w, zero, deg, on_degenerate, "P")
@@ -88,11 +109,13 @@ def affine_hyperplane(P, *, on_degenerate: str = "report", rtol: float = 1e-12):
     edges = P[..., :-1, :] - last[..., None, :]
     if d == 1:
         # a "hyperplane" in R^1 is the point p_1: w = 1·(−1)^0 … via ×(p̃_1) = (−1, p_1)
-        w = (np.full(P.shape[:-2] + (1,), Fraction(-1), dtype=object) if exact
+        w = (np.full(P.shape[:-2] + (1,), _exact_constant(-1, P), dtype=object) if exact
              else -np.ones(P.shape[:-2] + (1,)))
     else:
         w = -cross(edges)
     b = -(w * last).sum(axis=-1)
+    if is_symbolic(P):
+        b = expand(b)
     deg = _degenerate(w, edges, exact, rtol) if d > 1 else np.zeros(w.shape[:-1], bool)
     return _finish(w, np.asarray(b, dtype=P.dtype), deg, on_degenerate, "P")
 
@@ -103,7 +126,8 @@ def hyperplane_value(x, w, b=0):
     if w.ndim < 1:
         raise ValueError(f"w: expected normals of shape (..., d), got shape {w.shape}")
     check_last(x, "x", w.shape[-1], "points")
-    return scalar_out(np.asarray((x * w).sum(axis=-1) + b))
+    value = np.asarray((x * w).sum(axis=-1) + b)
+    return scalar_out(expand(value) if is_symbolic(w) else value)
 
 
 def signed_distance(x, w, b=0):
@@ -131,6 +155,8 @@ def signed_distance(x, w, b=0):
     check_last(x, "x", w.shape[-1], "points")
     w, b, norm2 = rescale_hyperplane(w, b, exact, "w")
     num = (x * w).sum(axis=-1) + b
+    if is_symbolic(w):
+        num, norm2 = expand(num), expand(norm2)
     if exact:
         return scalar_out(np.asarray(num, dtype=object)), scalar_out(
             np.broadcast_to(np.asarray(norm2, dtype=object), np.shape(num)).copy())
@@ -149,6 +175,7 @@ def signed_distance_squared(x, w, b=0):
         num, norm2 = signed_distance(x, w, b)
         num = np.asarray(num, dtype=object)
         norm2 = np.asarray(norm2, dtype=object)
-        return scalar_out(np.asarray(num * abs(num) / norm2, dtype=object))
+        out = np.asarray(num * abs(num) / norm2, dtype=object)
+        return scalar_out(cancel(out) if is_symbolic(w) else out)
     s = np.asarray(signed_distance(x, w, b))
     return scalar_out(s * np.abs(s))

@@ -9,6 +9,10 @@ x (..., d), centres p (..., d), hyperplanes (w (..., d), b (...)).
 A hyperplane (w, b), read as the affine function f(x) = wᵀx + b, is carried to the
 hyperplane of f∘σ (σ is an involution): the image (w', b') satisfies
 w'ᵀσ(x) + b' = wᵀx + b, so the side each point lies on travels with it.
+
+Sympy symbols in (:mod:`exactgeo.ga.symbolic`) → sympy expressions out: expanded
+polynomials across a point, cancelled quotients (one sympy division by ‖u‖²) across a
+hyperplane.
 - across a point p:        (w', b') = (−w, b + 2wᵀp);
 - across a hyperplane (u, c): w' = w − 2(wᵀu)/‖u‖²·u,  b' = b − 2c(wᵀu)/‖u‖².
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import check_last, coerce, rescale_hyperplane, scalar_out
+from .symbolic import cancel, expand, is_symbolic
 
 
 def _dims(w, name="w"):
@@ -35,7 +40,8 @@ def reflect_across_point(x, p):
     """
     (x, p), exact = coerce(x=x, p=p)
     check_last(p, "p", _dims(x, "x"), "points")
-    return 2 * p - x
+    out = 2 * p - x
+    return expand(out) if is_symbolic(x) else out
 
 
 def reflect_across_hyperplane(x, u, c=0):
@@ -48,12 +54,17 @@ def reflect_across_hyperplane(x, u, c=0):
     [Fraction(3, 1), Fraction(-3, 1)]
     >>> reflect_across_hyperplane(np.array([1., 1.]), np.array([1., -1.]))
     array([1., 1.])
+    >>> import sympy as sp
+    >>> a = sp.Symbol("a")
+    >>> reflect_across_hyperplane([a, 0], [1, 1]).tolist()       # mirror y = −x
+    [0, -a]
     """
     (x, u, c), exact = coerce(x=x, u=u, c=c)
     check_last(x, "x", _dims(u, "u"), "points")
     u, c, norm2 = rescale_hyperplane(u, c, exact, "u")
     t = 2 * ((x * u).sum(axis=-1) + c) / norm2
-    return x - np.asarray(t)[..., None] * u
+    out = x - np.asarray(t)[..., None] * u
+    return cancel(out) if is_symbolic(x) else out
 
 
 def reflect_hyperplane_across_point(w, b, p):
@@ -66,9 +77,11 @@ def reflect_hyperplane_across_point(w, b, p):
     """
     (w, b, p), exact = coerce(w=w, b=b, p=p)
     check_last(p, "p", _dims(w), "points")
-    b2 = b + 2 * (w * p).sum(axis=-1)
+    b2 = np.asarray(b + 2 * (w * p).sum(axis=-1))
     w2 = -np.broadcast_to(w, np.broadcast_shapes(w.shape, p.shape))
-    return w2, scalar_out(np.asarray(b2))
+    if is_symbolic(w):
+        w2, b2 = expand(w2), expand(b2)
+    return w2, scalar_out(b2)
 
 
 def reflect_hyperplane_across_hyperplane(w, b, u, c=0):
@@ -85,5 +98,7 @@ def reflect_hyperplane_across_hyperplane(w, b, u, c=0):
     u, c, norm2 = rescale_hyperplane(u, c, exact, "u")
     t = 2 * (w * u).sum(axis=-1) / norm2
     w2 = w - np.asarray(t)[..., None] * u
-    b2 = b - c * t
-    return w2, scalar_out(np.asarray(b2))
+    b2 = np.asarray(b - c * t)
+    if is_symbolic(w):
+        w2, b2 = cancel(w2), cancel(b2)
+    return w2, scalar_out(b2)

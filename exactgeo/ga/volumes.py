@@ -12,6 +12,17 @@ import numpy as np
 
 from ._exact import det_fraction
 from ._validate import as_vectors, flat_batch, scalar_out
+from .symbolic import expand, is_symbolic
+
+
+def _ring_det(M):
+    """det of a square object array by ring operations only (the grade-k wedge of its
+    k rows): right for sympy entries, where Bareiss' exact division is not available."""
+    from .blades import exact_exterior
+    if M.shape[0] == 0:
+        import sympy as sp
+        return sp.Integer(1)
+    return expand(exact_exterior(M))[0]
 
 
 def _exact_map(V, f):
@@ -25,7 +36,8 @@ def _exact_map(V, f):
 def volume(V):
     """Signed volume det V of d vectors in R^d; shape (..., d, d) → (...).
 
-    Exact in → Fraction(s); float in → float64 (numba LU kernel).
+    Exact in → Fraction(s); float in → float64 (numba LU kernel); sympy symbols in →
+    expanded sympy polynomial(s).
 
     >>> from fractions import Fraction as F
     >>> volume([[F(1, 2), F(0)], [F(3), F(2)]])
@@ -38,6 +50,8 @@ def volume(V):
     if k != d:
         raise ValueError(f"V: a signed volume needs d vectors in R^d, got shape {V.shape}; "
                          f"expected shape (..., {d}, {d})")
+    if is_symbolic(V):
+        return scalar_out(_exact_map(V, _ring_det))
     if exact:
         return scalar_out(_exact_map(V, lambda M: det_fraction(M.tolist())))
     from .kernels import det_kernel
@@ -56,7 +70,7 @@ def gram_norm2(V):
     """‖v_1∧…∧v_k‖² = det(V Vᵀ) for the k rows of V; shape (..., k, d) → (...).
 
     Zero exactly when the rows are linearly dependent (exact path). The float path
-    clamps tiny negative round-off to 0.
+    clamps tiny negative round-off to 0. Sympy symbols in → an expanded polynomial.
 
     >>> from fractions import Fraction as F
     >>> gram_norm2([[F(1), F(1), F(0)], [F(0), F(1), F(1)]])
@@ -66,6 +80,9 @@ def gram_norm2(V):
     """
     V, exact = as_vectors(V, "V")
     k, d = V.shape[-2:]
+    if is_symbolic(V):
+        return scalar_out(_exact_map(V, lambda M: _ring_det(np.array(_gram(M), dtype=object)
+                                                            .reshape(k, k))))
     if exact:
         from fractions import Fraction
         return scalar_out(_exact_map(

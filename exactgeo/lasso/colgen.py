@@ -17,7 +17,7 @@ from ..sources import GeneratedSource, Priced
 from .solver import solve
 from .working_set import Restricted, working_set
 
-__all__ = ["column_generation", "ColumnGeneration", "STOP_REASONS"]
+__all__ = ["column_generation", "streamed_column_generation", "ColumnGeneration", "STOP_REASONS"]
 
 
 # --------------------------------------------------------------------- colgen
@@ -294,3 +294,200 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
                             None if max_seconds is None else float(max_seconds),
                             pr.kind if pr is not None else oracle.oracle_kind(d),
                             st["work"], unit, st["t_pricing"], st["lasso_work"])
+
+
+# --------------------------------------------------------------------- streamed
+
+def streamed_column_generation(source, y, beta, *, intercept: bool = True,
+                               max_rounds: int = 100, tol: float = 1e-9,
+                               lasso_tol: float = 1e-10, add: Optional[int] = None,
+                               prune: float = 0.02, per_anchor: int = 2,
+                               margin: float = 1e-6, max_seconds: Optional[float] = None,
+                               progress=True, client=None) -> ColumnGeneration:
+    """Column generation over an implicit (streamed) finite dictionary ``source``
+    (:class:`~exactgeo.sources.ImplicitSource`): the working-set loop from the empty
+    working set — restricted Lasso on the held columns (warm-started), price the
+    dual point over *every* column in streamed blocks, add the ``add`` (default
+    max(2n, 50)) most violating ones and drop the held columns that are zero and far
+    from active (|A_kᵀλ| < (1 − ``prune``)β); at most ``per_anchor`` added columns share
+    an anchor (training point), so a round adds diverse neurons, not near-copies — until max_k |A_kᵀλ| ≤ β(1 + ``tol``) in floating point, or a
+    limit (``max_rounds``, ``max_seconds``). Then one more streamed pass adds the
+    columns within ``margin`` of the dual boundary (|A_kᵀλ| ≥ β(1 − margin)), so the
+    exact KKT step sees every column that may be active at the exact optimum.
+
+    The run never claims optimality (floating point): the exact KKT on the held columns
+    and the exact certificate over the whole dictionary (rigorous streamed pricing,
+    :func:`exactgeo.families.streamed.price_rigorous`) decide. ``progress`` as in
+    :func:`column_generation`: per round, the objective, the relative duality gap, the
+    worst violation S/β, the working-set size and the pricing throughput (columns/s).
+    ``client`` a dask.distributed Client prices on its workers (identical results).
+
+    >>> import numpy as np
+    >>> from exactgeo.families import get_family
+    >>> from exactgeo.sources import ImplicitSource
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0.0, 1.0, 0.0, 1.0])
+    >>> src = ImplicitSource(get_family("relu", reg="l1", bias=True), X)
+    >>> cg = streamed_column_generation(src, y, 0.01, progress=False)
+    >>> cg.stop, round(cg.objective, 9)
+    ('no-violation-float', 0.039)
+    """
+    from ..progress import as_progress
+    prog = as_progress(progress)
+    clock = prog.clock
+    t0 = clock()
+    deadline = None if max_seconds is None else t0 + float(max_seconds)
+    yf = np.asarray(y, dtype=float)
+    b_f = float(beta)
+    n = yf.shape[0]
+    n_add = max(2 * n, 50) if add is None else int(add)
+    held: dict = {}                                   # column index → buffer position
+    buf = np.empty((n, 0), order="F")
+    st = {"sol": None, "round": 0, "t_pricing": 0.0, "work": 0, "history": [],
+          "lasso_work": 0, "message": None, "pr": None, "rate": None}
+
+    def remaining():
+        return None if deadline is None else max(deadline - clock(), 1e-3)
+
+    def hold(W):
+        nonlocal buf, held
+        if len(held) > 2 * len(W) + 4 * n:           # compact: keep only W's columns
+            keep = [int(j) for j in W if int(j) in held]
+            buf = np.asfortranarray(buf[:, [held[j] for j in keep]])
+            held = {j: q for q, j in enumerate(keep)}
+        new = [int(j) for j in W if int(j) not in held]
+        if new:
+            cols = source.columns(new)
+            nb_ = np.empty((n, buf.shape[1] + len(new)), order="F")
+            nb_[:, :buf.shape[1]] = buf
+            nb_[:, buf.shape[1]:] = cols
+            for j in new:
+                held[j] = len(held)
+            buf = nb_
+        return buf[:, [held[int(j)] for j in W]]
+
+    def restricted(W, z0, _last):
+        # the interior point on the held columns (centred for the intercept), to 1e-3 of
+        # the outer gap; the solver's LP crossover (a basic solution for the exact KKT
+        # step) runs once, on the final working set
+        from .ipm import ipm_lasso
+        A = hold(W)
+        Ac = A - A.mean(axis=0) if intercept else A
+        yc = yf - yf.mean() if intercept else yf
+        gap = st.get("gap", 1.0)
+        z, lam, it = ipm_lasso(Ac, yc, b_f, tol=min(max(1e-12, 1e-3 * gap), 1e-6),
+                               z0=None if z0 is None else np.asarray(z0, dtype=float))
+        if intercept:
+            lam = lam - lam.mean()
+        st["lasso_work"] += int(it)
+        r = yc - Ac @ z
+        keep = np.abs(A.T @ lam) >= (1 - prune) * b_f      # active columns sit at β
+        return Restricted(z, lam, 0.5 * float(r @ r) + b_f * float(np.abs(z).sum()),
+                          keep=keep)
+
+    def final(W, z0):
+        A = hold(W)
+        sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol,
+                    z0=None if z0 is None else np.asarray(z0, dtype=float),
+                    max_seconds=remaining())
+        st["sol"] = sol
+        return sol
+
+    r0 = yf - (yf.mean() if intercept else 0.0)
+    start = Restricted(np.zeros(0), r0, 0.5 * float(r0 @ r0))
+
+    def tick(done, total, u):
+        if deadline is not None and clock() > deadline:
+            raise _TimeUp(done, total, u)
+        prog.update(lambda: f"colgen round {st['round']}: pricing {done / max(total, 1):.0%} "
+                            f"of {_g(total)} {u}")
+
+    def price(res, W):
+        rounds = st["round"] + 1
+        if deadline is not None and clock() > deadline:
+            st["message"] = (f"stopped at max_seconds={max_seconds:g} after {rounds - 1} "
+                             f"rounds ({clock() - t0:.1f} s)")
+            return Priced(np.zeros(0, dtype=np.int64), np.zeros(0), math.nan,
+                          stop="time-limit")
+        st["round"] = rounds
+        t = clock()
+        try:
+            pr = source.price(res.r, k=n_add, exclude=W, threshold=b_f * (1 + tol),
+                              per_anchor=per_anchor, progress=tick, client=client)
+        except _TimeUp as up:
+            st["t_pricing"] += clock() - t
+            st["message"] = (f"stopped at max_seconds={max_seconds:g} during the pricing of "
+                             f"round {rounds} ({up.done / max(up.total, 1):.0%} of "
+                             f"{_g(up.total)} {up.unit} priced)")
+            return Priced(np.zeros(0, dtype=np.int64), np.zeros(0), math.nan,
+                          stop="time-limit")
+        dt = clock() - t
+        st["t_pricing"] += dt
+        st["work"] += source.size
+        st["rate"] = source.size / dt if dt > 0 else None
+        st["pr"] = pr
+        st["history"].append(float(pr.sup))
+        return pr
+
+    def on_round(rec, res, pr):
+        rate = st["rate"]
+        st["gap"] = rec.rel_gap if rec.rel_gap == rec.rel_gap else 1.0
+        prog.update(force=True, msg=lambda: (
+            f"colgen round {rec.round}: objective {rec.primal:.10g}, gap {rec.rel_gap:.2e}, "
+            f"worst violation S/beta {pr.sup / b_f:.6g}, working set {rec.size}, priced "
+            f"{_g(source.size)} columns" + (f" ({_g(rate)} columns/s)" if rate else "")))
+
+    out = working_set(source, restricted, np.zeros(0, dtype=np.int64), start=start,
+                      price=price, optimal=lambda res, pr: pr.sup <= b_f * (1 + tol),
+                      beta=b_f, y=yf, max_rounds=max_rounds, clock=clock, solve_last=True,
+                      on_round=on_round)
+    W, res = out.W, out.restricted
+    stop, message = out.stop, st["message"]
+    sol = final(W, res.z) if len(W) else None
+    if stop == "optimal":
+        stop = "no-violation-float"
+        message = (f"floating-point pricing of all {source.size} columns found no "
+                   f"violation: S = {st['history'][-1]:.10g} <= beta(1 + {tol:g}) after "
+                   f"{out.rounds} rounds; evidence, not a certificate")
+        if margin > 0 and len(W):
+            pr = source.price(res.r, k=max(n_add, len(W)), exclude=W,
+                              threshold=b_f * (1 - margin), client=client)
+            if pr.idx.size:
+                W = np.concatenate([W, pr.idx])
+                sol = final(W, np.r_[np.asarray(sol.z, dtype=float), np.zeros(pr.idx.size)])
+                message += (f"; {pr.idx.size} columns within {margin:g} of the dual "
+                            "boundary added")
+    elif stop == "no-candidate":
+        message = f"no column above beta(1 + {tol:g}) to add in round {out.rounds}"
+    elif stop == "repeat":
+        stop = "repeat-column"
+        message = f"every violating column is already held in round {out.rounds}"
+    elif stop != "time-limit":
+        stop = "max-rounds"
+        message = f"stopped at max_rounds={max_rounds}"
+    if sol is None:                                   # nothing was ever added
+        sol = solve(np.zeros((n, 0)), yf, b_f, intercept=intercept)
+    if not getattr(sol, "converged", True):
+        message += (f"; the last Lasso solve stopped at rel_gap "
+                    f"{float(getattr(sol, 'rel_gap', float('nan'))):.3g} > {lasso_tol:g}")
+    A = hold(W) if len(W) else np.zeros((n, 0))
+    if len(W) and getattr(sol, "lam", None) is not None:
+        # hand on only the columns the exact KKT step needs: the support and those
+        # within ``margin`` of the dual boundary (the rest are zero at the float optimum;
+        # the exact certificate re-prices every column of the source anyway)
+        z = np.asarray(sol.z, dtype=float)
+        need = (np.abs(z) > 1e-9 * np.abs(z).max(initial=0.0)) | \
+            (np.abs(A.T @ np.asarray(sol.lam, dtype=float)) >= b_f * (1 - margin))
+        if not need.all():
+            W, A = W[need], A[:, need]
+            sol.z = z[need]
+    atoms = source.atoms(W)
+    seconds = clock() - t0
+    prog.done(lambda: (f"colgen {stop} after {out.rounds} rounds, working set {len(W)}, "
+                       f"objective {float(sol.objective):.10g}: {message}"))
+    cg = ColumnGeneration(atoms, A, sol, st["history"], list(atoms), out.rounds, st["pr"],
+                          seconds, stop, message, b_f, float(tol), max_rounds,
+                          None if max_seconds is None else float(max_seconds),
+                          "dictionary", st["work"], "columns", st["t_pricing"],
+                          st["lasso_work"])
+    cg.columns_idx = np.asarray(W, dtype=np.int64)
+    return cg

@@ -7,6 +7,7 @@
 - :mod:`.units` — the exact factorisation of a reconstructed two-layer net;
 - :mod:`.reconstruct` — :func:`from_lasso` (THEORY §2.6);
 - :mod:`.trainer` — :func:`train`, the non-convex Adam baseline;
+- :mod:`.chain_trainer` — :func:`train_chains`, Adam on depth-L chains (ℓ_L^L, THEORY §3.1);
 - :mod:`.activations`, :mod:`.exact` — σ by name, exact number normal form.
 
 >>> import numpy as np
@@ -21,7 +22,9 @@ from .network import Network, Trace, TwoLayerNet
 from .penalties import LLL, L1Inner, Penalty, WeightDecay, get_penalty
 from .reconstruct import from_lasso
 from .trainer import TrainResult, train
+from .chain_trainer import ChainTrainResult, train_chains
 from .units import Units
 
 __all__ = ["Network", "TwoLayerNet", "Trace", "Units", "from_lasso", "Penalty", "WeightDecay",
-           "L1Inner", "LLL", "get_penalty", "train", "TrainResult"]
+           "L1Inner", "LLL", "get_penalty", "train", "TrainResult", "train_chains",
+           "ChainTrainResult"]

@@ -127,11 +127,17 @@ class Network:
                                  f"neuron of the last hidden layer), got {alpha.shape}")
             self.output, self.alpha, self.xi = None, alpha, xi
         if units is not None:
-            if len(checked) != 1 or self.alpha is None:
-                raise ValueError("units: the exact factorisation is for two-layer nets (one "
-                                 "hidden layer, output alpha)")
-            units = units if isinstance(units, Units) else Units(*units)
-            if units.U.shape != checked[0][0].shape:
+            # a factorisation: Units (two-layer) or any object with the same protocol
+            # (forward, norm_powers, exact_layers, width, depth), e.g. chains.ChainUnits
+            units = units if hasattr(units, "norm_powers") else Units(*units)
+            if getattr(units, "depth", 2) != len(checked) + 1 or self.alpha is None:
+                raise ValueError(f"units: a factorisation of depth {getattr(units, 'depth', 2)} "
+                                 f"for a net with {len(checked)} hidden layers (output alpha "
+                                 "expected)")
+            if units.width != checked[0][0].shape[0]:
+                raise ValueError(f"units: expected {checked[0][0].shape[0]} neurons, got "
+                                 f"{units.width}")
+            if isinstance(units, Units) and units.U.shape != checked[0][0].shape:
                 raise ValueError(f"units: expected U of shape {checked[0][0].shape}, got "
                                  f"{units.U.shape}")
         self.units = units
@@ -196,14 +202,13 @@ class Network:
     def exact_layers(self):
         """The exact weights: ``(layers, alpha)`` (or ``(layers, output)`` for a matrix
         output). From the factorisation: sympy numbers w_j = γ_ju_j/√q_j, b_j = γ_jc_j/√q_j,
-        α_j = sign(z_j)γ_j with γ_j = √|z_j| (THEORY §2.6) — an integer factorisation per
-        weight (sympy.sqrt): meant for small nets."""
+        α_j = sign(z_j)γ_j with γ_j = √|z_j| (THEORY §2.6), built without factoring
+        (:meth:`~exactgeo.nets.units.Units.exact_weights`)."""
         if self.units is None:
             if self.exact:
                 return self.layers, (self.alpha if self.output is None else self.output)
             raise ValueError("exact_layers: this network has float weights only")
-        W, b, alpha = self.units.exact_weights()
-        return [(W, b)], alpha
+        return self.units.exact_layers()
 
     # ---------------------------------------------------------------- forward
     def _check_X(self, X):
@@ -337,12 +342,10 @@ class Network:
         if not self.exact:
             W = self.layers[layer][0] if layer < L - 1 else self._out_weights()
             return _float_powers(np.asarray(W, dtype=float), k, p)
-        if self.units is not None and method != "direct" and k % 2 == 0:
-            u = self.units
-            sq = (u.alpha_sq() if layer == 1 else
-                  u.squares() if p is None else u.l1_sq() if p == 1 else u.l2_sq())
-            h = k // 2
-            return np.array([v ** h for v in sq.flat], dtype=object).reshape(sq.shape)
+        if self.units is not None and method != "direct":
+            got = self.units.norm_powers(layer, k, p)      # None: not exact from the units
+            if got is not None:
+                return got
         layers, last = self.exact_layers()
         W = layers[layer][0] if layer < L - 1 else (last if self.output is None else last[0])
         return _exact_powers(np.asarray(W, dtype=object), k, p)
@@ -377,6 +380,24 @@ class Network:
         val = fit / 2 + (beta_q * pen if isinstance(pen, Fraction) else
                          pen * to_sympy(beta_q))
         return val if isinstance(val, Fraction) else normal_form(val)
+
+    # ------------------------------------------------------------ closed form
+    def to_sympy(self, symbols=None):
+        """f(x) as a sympy expression in ``symbols`` (default x_1 … x_d); exact nets keep
+        exact (algebraic) weights. See :func:`exactgeo.closed_form.to_sympy`.
+
+        >>> Network([(np.array([[2.0]]), [0.0])], [1.0], 0.0).to_sympy()
+        1.0*Max(0, 2.0*x_1)
+        """
+        from ..closed_form import to_sympy
+        return to_sympy(self, symbols)
+
+    def to_latex(self, X=None, *, explicit=None) -> str:
+        """The closed form as LaTeX; with the exact training data ``X`` each neuron is
+        also written through the training points spanning it
+        (:func:`exactgeo.closed_form.to_latex`)."""
+        from ..closed_form import to_latex
+        return to_latex(self, X, explicit=explicit)
 
     def __repr__(self) -> str:
         shape = " → ".join(str(m) for m in [self.n_features] +

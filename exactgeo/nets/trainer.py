@@ -5,7 +5,8 @@ Full-batch Adam with a cosine-decayed step, ``restarts`` seeded random initialis
 the best final objective wins. The penalty's gradient comes from its strategy
 (:mod:`.penalties`); the ℓ1 penalty uses its subgradient ‖w‖₁·sign(w) (½∇‖w‖₁² where
 differentiable). Any trained net is feasible for the network problem, so its objective is
-≥ the certified convex optimum.
+≥ the certified convex optimum. Deep chains (ℓ_L^L, THEORY §3.1) are trained by
+:func:`exactgeo.nets.chain_trainer.train_chains`.
 
 >>> import numpy as np
 >>> X = np.array([[1.0, 0.0], [0.0, 1.0]]); y = np.array([1.0, 1.0])
@@ -85,7 +86,8 @@ def train(X, y, beta, *, width: int = 32, model: str = "relu", reg: str = "l1",
     penalty = get_penalty(reg)          # ValueError naming reg
     if not (isinstance(penalty, (L1Inner, WeightDecay)) or getattr(penalty, "L", None) == 2):
         raise ValueError(f"reg: the trainer fits two-layer nets; expected 'l1', 'l2' or a "
-                         f"two-layer penalty, got {reg!r}")
+                         f"two-layer penalty, got {reg!r} (deep chains: "
+                         f"exactgeo.nets.train_chains)")
     for name, v, low in (("width", width, 1), ("restarts", restarts, 1), ("steps", steps, 1),
                          ("seed", seed, 0)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):

@@ -73,26 +73,46 @@ class Units(NamedTuple):
         """α_j² = |z_j|, shape (m,), Fractions."""
         return np.array([abs(v) for v in self.z], dtype=object)
 
+    @property
+    def depth(self) -> int:
+        return 2
+
+    def norm_powers(self, layer: int, k: int, p=None):
+        """|w|ᵏ of layer 0 (entrywise, or ‖w_j‖_pᵏ per row) or of α (layer 1), exactly from
+        the rational squares when k is even; None for odd k (not rational in general)."""
+        if k % 2:
+            return None
+        sq = (self.alpha_sq() if layer == 1 else
+              self.squares() if p is None else self.l1_sq() if p == 1 else self.l2_sq())
+        h = k // 2
+        return np.array([v ** h for v in sq.flat], dtype=object).reshape(sq.shape)
+
     # ------------------------------------------------------------------ weights
     def exact_weights(self):
         """(W (m, d), b (m,), alpha (m,)) as sympy numbers: w_j = γ_ju_j/√q_j, b_j = γ_jc_j/√q_j,
-        α_j = sign(z_j)γ_j. Costs an integer factorisation per weight (sympy.sqrt): meant for
-        small nets."""
-        import sympy
+        α_j = sign(z_j)γ_j. The square roots come from
+        :func:`exactgeo.closed_form.sqrt_radical` (no integer factorisation: 1,800-digit z
+        stay fast; radicands beyond 256 bits stay an unevaluated sympy sqrt)."""
+        from ..closed_form import sqrt_radical
         U, c, z, ns = self
         m, d = U.shape
         W = np.empty((m, d), dtype=object)
         b = np.empty(m, dtype=object)
         alpha = np.empty(m, dtype=object)
         for j in range(m):
-            zj = to_sympy(z[j])
-            scale_sq = abs(zj) if ns is None else abs(zj) / to_sympy(ns[j])
-            scale = sympy.sqrt(scale_sq)
+            zj = to_fraction(z[j])
+            scale = sqrt_radical(abs(zj) if ns is None else abs(zj) / to_fraction(ns[j]))
             for k in range(d):
-                W[j, k] = scale * to_sympy(U[j, k])
-            b[j] = scale * to_sympy(c[j])
-            alpha[j] = sympy.sign(zj) * sympy.sqrt(abs(zj))
+                W[j, k] = (scale * to_fraction(U[j, k])).to_sympy()
+            b[j] = (scale * to_fraction(c[j])).to_sympy()
+            a = sqrt_radical(abs(zj)) * (1 if zj > 0 else -1 if zj < 0 else 0)
+            alpha[j] = a.to_sympy()
         return W, b, alpha
+
+    def exact_layers(self):
+        """([(W, b)], alpha) of :meth:`exact_weights` (the layer list of a network)."""
+        W, b, alpha = self.exact_weights()
+        return [(W, b)], alpha
 
     # ------------------------------------------------------------------ forward
     def forward(self, X, activation: str, xi):

@@ -153,15 +153,29 @@ def describe(q) -> str:
             return s
         if q.denominator == 1:
             return f"{s[:10 + (q < 0)]}…{s[-3:]} (a {len(s) - (q < 0)}-digit integer)"
-        return (f"{s[:10]}… (a fraction with a {len(str(abs(q.numerator)))}-digit numerator "
-                f"and a {len(str(q.denominator))}-digit denominator)")
+        return (f"{s[:10]}… (a fraction with a {len(int_str(abs(q.numerator)))}-digit numerator "
+                f"and a {len(int_str(q.denominator))}-digit denominator)")
     return repr(q)
+
+
+def int_str(n: int) -> str:
+    """Decimal digits of any int. Python refuses ``str`` beyond 4300 digits (a guard
+    against untrusted input); exact results are ours, so long ones go through flint.
+
+    >>> len(int_str(10 ** 5000))
+    5001
+    """
+    if -10 ** 4000 < n < 10 ** 4000:
+        return str(n)
+    import flint
+    return str(flint.fmpz(n))
 
 
 def fraction_str(q) -> str:
     """``"p/q"`` (or ``"p"`` for integers) — the JSON form of an exact value."""
     q = to_fraction(q)
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+    p = int_str(q.numerator)
+    return p if q.denominator == 1 else f"{p}/{int_str(q.denominator)}"
 
 
 def to_float(q, name: str = "value") -> float:

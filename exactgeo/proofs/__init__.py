@@ -21,6 +21,11 @@ Importing a theorem module must be cheap (import sympy and heavy parts inside
 ``prove``); work must be deterministic (fixed seeds). Adding a theorem is adding one
 file: the runner discovers modules with :mod:`pkgutil`, nothing is registered by hand.
 
+The same protocol serves your own theorems, outside this package: ``exactgeo prove
+path/to/thm.py``, ``exactgeo prove mypkg.thms`` (a module, or a package of theorem
+modules), ``exactgeo prove --new NAME`` for a passing template; see
+:mod:`exactgeo.proofs.runner` and ``docs/guide.md``.
+
 >>> from exactgeo.proofs.runner import discover
 >>> "ga-i2-cross-det" in [t.name for t in discover()]
 True

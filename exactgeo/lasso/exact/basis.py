@@ -12,10 +12,10 @@ from typing import Any, Optional
 import numpy as np
 
 from ..basic import crossover, purify
-from .rational import float_prefilter, frac_int_vec, pivot_columns
+from .rational import ULP, exact_dot, float_prefilter, frac_int_vec, pivot_columns
 
 __all__ = ["ExactLasso", "float_start", "basic_guess", "choose_basis", "drop_columns",
-           "Repair"]
+           "Repair", "equicorrelation_set", "equicorrelation_basis"]
 
 
 @dataclass
@@ -131,6 +131,56 @@ def choose_basis(A, Af, cand, zt, intercept, n):
         piv = pivot_columns(cols, n)
         chosen = [idx[j] for j in piv]
     return [k for k in chosen if k >= 0]
+
+
+def equicorrelation_set(A, Af, r, beta):
+    """The exact equicorrelation set of an exact residual r (n,): every column k with
+    |A_kᵀr| = β over ℚ, and its sign. A float filter with an a-priori rounding bound skips
+    the columns that are surely below β; the rest are decided exactly. Returns
+    (indices list, signs list).
+
+    >>> from fractions import Fraction as F
+    >>> A = np.array([[F(1), F(1), F(0)], [F(0), F(1), F(1)]], dtype=object)
+    >>> equicorrelation_set(A, A.astype(float), [F(1, 2), F(-1, 2)], F(1, 2))
+    ([0, 2], [1, -1])
+    """
+    n = Af.shape[0]
+    rf = np.array([float(q) for q in r])
+    corr = np.abs(Af.T @ rf)
+    bound = 2.0 * (n + 4) * ULP * (np.abs(Af).T @ np.abs(rf)) + n * 1e-300
+    near = np.flatnonzero(corr + bound >= float(beta) * (1 - 4 * ULP))
+    r_int, r_den = frac_int_vec(list(r))
+    E, signs = [], []
+    for k in near.tolist():
+        v = exact_dot(*frac_int_vec(A[:, k]), r_int, r_den)
+        if abs(v) == beta:
+            E.append(k)
+            signs.append(1 if v > 0 else -1)
+    return E, signs
+
+
+def equicorrelation_basis(A, Af, y, r, beta, intercept):
+    """A basis for the KKT solve from an exact residual r that may be optimal although its
+    basis gave sign-inconsistent coefficients. The fit Az is unique, z is not (THEORY
+    §2.7): in a dictionary with many exact linear relations a basis of the equicorrelation
+    span can represent the fit with wrong signs while another one does not. A
+    sign-consistent representation of y − r on the exact equicorrelation set E(r) is a
+    vertex of {w ≥ 0 : Σ_k s_k w_k A_k + ξ𝟙 = y − r}: found in floats (HiGHS crossover),
+    its support made an exact independent basis. Returns (F, s) or None; the caller solves
+    the KKT equations on F exactly and checks everything (nothing here is trusted)."""
+    n = A.shape[0]
+    E, sg = equicorrelation_set(A, Af, r, beta)
+    if not E:
+        return None
+    rf = np.array([float(q) for q in r])
+    yf = np.array([float(q) for q in y])
+    zc = crossover(Af, yf, rf, np.array(E, dtype=int), sg, intercept)
+    if zc is None:
+        return None
+    signs = dict(zip(E, sg))
+    support = [k for k in E if zc[k] != 0]
+    F = choose_basis(A, Af, support, zc, intercept, n)
+    return F, np.array([signs[k] for k in F], dtype=int)
 
 
 class Repair:

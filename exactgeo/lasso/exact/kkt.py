@@ -31,7 +31,8 @@ from ...sources import ExplicitSource
 from ..solver import solve_lasso
 from ..working_set import Restricted, working_set
 from .ball import certify_ball
-from .basis import ExactLasso, Repair, basic_guess, choose_basis, float_start
+from .basis import (ExactLasso, Repair, basic_guess, choose_basis, equicorrelation_basis,
+                    float_start)
 from .rational import fmpq
 
 __all__ = ["ExactLasso", "certify_lasso", "kkt_solve_rational"]
@@ -91,6 +92,11 @@ def kkt_solve_rational(A, y, beta, F, s, intercept):
     return zF, xi, r
 
 
+def _sign_inconsistent(F, s, zF):
+    """The basis columns whose exact coefficient has the wrong sign."""
+    return [F[j] for j in range(len(F)) if zF[j] != 0 and (zF[j] > 0) != (s[j] > 0)]
+
+
 def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
                   max_rounds=20, A_float=None, max_prec=2048, resolve=True) -> ExactLasso:
     """Exact KKT certificate of the Lasso ½‖Az + ξ𝟙 − y‖² + β‖z‖₁ (THEORY §5).
@@ -131,7 +137,15 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
         F = choose_basis(A, Af, W.tolist(), rep.zt, intercept, n)
         s = np.array([rep.signs[k] for k in F], dtype=int)
         zF, xi, r = kkt_solve_rational(A, y, beta, F, s, intercept)
-        bad = [F[j] for j in range(len(F)) if zF[j] != 0 and (zF[j] > 0) != (s[j] > 0)]
+        bad = _sign_inconsistent(F, s, zF)
+        if bad:
+            # r may be optimal with the fit represented on a wrong basis: re-choose the
+            # basis as a sign-consistent vertex on r's exact equicorrelation set
+            alt = equicorrelation_basis(A, Af, y, r, beta, intercept)
+            if alt is not None and alt[0]:
+                zF2, xi2, r2 = kkt_solve_rational(A, y, beta, alt[0], alt[1], intercept)
+                if not _sign_inconsistent(alt[0], alt[1], zF2):
+                    F, s, zF, xi, r, bad = alt[0], alt[1], zF2, xi2, r2, []
         return Restricted(None, r, ok=not bad,
                           info={"F": F, "s": s, "zF": zF, "xi": xi, "bad": bad})
 
