@@ -228,10 +228,6 @@ def exact_kkt(state: FitState) -> FitState:
     ex = certify_lasso(A, data.y, st.beta, flt.raw, norm_sq=ns, intercept=st.bias,
                        A_float=A_float)
     state.exact_columns, state.kkt = D, ex
-    if ex.status in ("enclosed", "undecided"):
-        # the enclosure (and r) describe the ball KKT point, not the float solver's z: the
-        # network must be built from that point's z, ξ (midpoints), never the float start
-        flt = replace(flt, z=np.asarray(ex.z, dtype=float), xi=_mid(ex.xi))
     state.solution = Solution.from_kkt(ex, flt)
     return state
 
@@ -493,11 +489,6 @@ def _check_interpolable(data) -> None:
 def _short_row(row) -> str:
     return "(" + ", ".join(str(v) for v in row[:4]) + (", ...)" if len(row) > 4 else ")")
 
-
-
-def _mid(v) -> float:
-    """A flint arb ball's midpoint (or a number) as a float."""
-    return float(v.mid()) if hasattr(v, "mid") else float(v)
 
 
 def _rational_columns(A, ns):

@@ -325,10 +325,13 @@ def summary(res: FitResult, source: str = "") -> str:
     head += ", min-norm (β → 0)" if res.min_norm else \
         f", β = {_fs(res.beta) if is_exact_scalar(res.beta) else res.beta}"
     lines.append(head)
-    lines.append(f"dictionary: {res.dictionary_size} columns ({res.n_zero} zero and "
-                 f"{res.n_duplicate} duplicate columns removed)")
+    cells = res.route is not None and res.route.get("route") == "cells"
+    if not cells:                        # the cells route has cells, not a column dictionary
+        lines.append(f"dictionary: {res.dictionary_size} columns ({res.n_zero} zero and "
+                     f"{res.n_duplicate} duplicate columns removed)")
     if res.route is not None:
-        lines.append(f"route: {res.route['description']}")
+        lines.append(f"route: {res.route['description']}"
+                     + (f" over {res.route['cells']:,} cells" if cells else ""))
     what = "ℓ1 norm" if res.min_norm else "objective"
     obj = f"{what}: {res.objective:.12g}"
     if res.objective_exact is not None:

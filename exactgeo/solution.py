@@ -78,7 +78,10 @@ class Solution:
             enc = ex.objective_enclosure
             obj = float(ex.objective) if ex.objective is not None else \
                 float((Fraction(enc[0]) + Fraction(enc[1])) / 2)
-            return replace(flt, r=ex.residual if ex.residual is not None else flt.r,
+            # the enclosure and r describe the ball KKT point, so the network is built from
+            # that point's z, ξ (midpoints), never from the float start
+            return replace(flt, z=np.asarray(ex.z, dtype=float), xi=_mid(ex.xi),
+                           r=ex.residual if ex.residual is not None else flt.r,
                            objective=obj, status=ex.status, enclosure=enc,
                            message=ex.message)
         return replace(flt, status=ex.status, message=ex.message)
@@ -103,3 +106,10 @@ class Solution:
         """The same solution with only the coefficients ``keep`` (the non-zero ones)."""
         z = np.asarray(self.z, dtype=object if self.exact else float)
         return replace(self, z=z[list(keep)] if len(keep) else z[:0])
+
+
+def _mid(v) -> float:
+    """A flint arb ball's midpoint (or a number; None: no intercept) as a float."""
+    if v is None:
+        return 0.0
+    return float(v.mid()) if hasattr(v, "mid") else float(v)

@@ -53,16 +53,19 @@ def test_implicit_route_reaches_the_explicit_exact_optimum(model):
     assert js["colgen"]["stop"] == "no-violation-float" and js["colgen"]["converged"]
 
 
-def test_streamed_colgen_matches_the_explicit_lasso_in_floats():
-    """Float objective of streamed column generation = the solver on the whole explicit
-    dictionary (1e-9 relative: both stop at relative gaps ≤ 1e-9)."""
+@pytest.mark.parametrize("kw", [{}, {"cache": 0, "neighbours": 0}, {"cache": 60}])
+def test_streamed_colgen_matches_the_explicit_lasso_in_floats(kw):
+    """Float objective of streamed column generation (default: neighbour start and a
+    column cache; from empty without a cache; a small cache) = the solver on the whole
+    explicit dictionary (1e-9 relative: both stop at relative gaps ≤ 1e-9)."""
     from exactgeo.lasso.solver import solve
     rng = np.random.default_rng(1)
     X = rng.uniform(-1, 1, (30, 2))
     y = np.sign(X[:, 0] * X[:, 1])
     fam = get_family("relu", reg="l1", bias=True)
-    cg = streamed_column_generation(ImplicitSource(fam, X), y, 1e-2, progress=False)
+    cg = streamed_column_generation(ImplicitSource(fam, X), y, 1e-2, progress=False, **kw)
     ref = solve(fam.dictionary(X).float_matrix(), y, 1e-2)
+    assert cg.stop == "no-violation-float"
     assert cg.objective == pytest.approx(ref.objective, rel=1e-9)
 
 

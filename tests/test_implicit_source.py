@@ -118,3 +118,64 @@ def test_budget_too_small_for_one_block_is_refused_with_the_minimum():
     fam = get_family("relu", reg="l1", bias=True)
     with pytest.raises(PricingTooLarge, match=r"too small for one streamed block.*at least \d+ bytes"):
         ImplicitSource(fam, X, max_bytes=1000)
+
+
+def test_batch_unrank_and_rank_invert_each_other():
+    from exactgeo.families.streamed import rank, unrank_many
+    for N, k in ((7, 3), (6, 2), (5, 1), (40, 3)):
+        C = combos_array(N, 0, k, False)
+        assert unrank_many(N, k, np.arange(len(C))).tolist() == C.tolist()
+        assert [rank(N, k, row) for row in C.tolist()] == list(range(len(C)))
+
+
+@pytest.mark.parametrize("model,reg,bias", FAMS)
+def test_exact_atoms_are_the_familys_exact_atoms(model, reg, bias):
+    """The pool-built exact atoms equal family.exact_atom of the float atoms (exact
+    Fractions), and the exact columns (integer-scaled features) equal σ(Xu + c) over ℚ
+    computed entry by entry with Fractions (a second route)."""
+    from exactgeo.numbers import sigma
+    X = _data(10, 2, 5)
+    fam = get_family(model, reg=reg, bias=bias)
+    src = ImplicitSource(fam, X)
+    idx = [j for j in range(src.size) if src.columns([j]).any()][:40]
+    mine = src.exact_atoms(idx)
+    ref = [fam.exact_atom(X, a) for a in src.atoms(idx)]
+    for a, b in zip(mine, ref):
+        assert list(a.u) == list(b.u) and a.c == b.c and a.norm_sq == b.norm_sq
+        assert (a.points, a.axes, a.sign) == (b.points, b.axes, b.sign)
+    A = src.exact_dictionary(idx).A
+    for j, a in enumerate(ref):
+        col = [sigma(model, sum((X[i, c] * a.u[c] for c in range(2)), F(0)) + a.c)
+               for i in range(10)]
+        assert list(A[:, j]) == col
+
+
+def test_neighbour_start_holds_lines_through_neighbours_and_axes():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 5.0]])
+    src = ImplicitSource(get_family("relu", reg="l1", bias=True), X)
+    W = src.neighbour_columns(1)
+    subsets = {tuple(s) for s in src._subsets_of_ranks(np.unique(W // 2)).tolist()}
+    # nearest neighbours 0↔1, 2→1; axes are pool rows 3, 4
+    assert {(0, 1), (1, 2), (0, 3), (0, 4), (1, 3), (1, 4), (2, 3), (2, 4)} == subsets
+    assert W.size == 2 * len(subsets)
+
+
+def test_integer_scaled_forward_equals_the_fraction_forward():
+    """The check stage's exact forward pass (integer products) equals the entrywise
+    Fraction evaluation ξ + Σ z_jσ(u_jᵀx + c_j), exactly."""
+    from exactgeo.nets.units import _forward_scaled
+    from exactgeo.numbers import sigma
+    rng = np.random.default_rng(3)
+    X = _data(15, 2, 7)
+    U = np.array([[F(int(a), int(b)) for a, b in rng.integers(1, 50, (2, 2))] for _ in
+                  range(6)], dtype=object) * np.array([1, -1], dtype=object)
+    c = np.array([F(int(a) - 25, int(b)) for a, b in rng.integers(1, 50, (6, 2))],
+                 dtype=object)
+    z = np.array([F(int(a) - 25, int(b)) for a, b in rng.integers(1, 50, (6, 2))],
+                 dtype=object)
+    for act in ("relu", "abs"):
+        got = _forward_scaled(X, U, c, z, act, F(1, 3))
+        ref = [F(1, 3) + sum((z[j] * sigma(act, X[i, 0] * U[j, 0] + X[i, 1] * U[j, 1]
+                                           + c[j]) for j in range(6)), F(0))
+               for i in range(15)]
+        assert list(got) == ref

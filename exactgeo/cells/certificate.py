@@ -251,7 +251,19 @@ def active_neurons(sol, tau: float = 1e-6) -> list:
         eps = 1e-3 * float(rho.max(initial=0.0))
         e = np.zeros(len(groups))
         e[forced] = eps
+        # once Xᵀr = 0 is proven, any other antipodal pair is redundant (its two features
+        # differ by a linear function, which the forced ray pairs already span): keep
+        # only its heavier member, so the features stay independent without dropping a
+        # forced member
         sub = np.union1d(cols, forced)
+        tol = res0 * 1.01 + 1e-9 * (1 + np.linalg.norm(t_c))
+        for pair in _redundant_pairs(table, groups, rho, set(forced)):
+            for k in pair:                # the lighter member first
+                trial = np.setdiff1d(sub, [k])
+                if nnls(Phi_c[:, trial], t_c - Phi_c @ e, maxiter=50 * len(trial))[1] \
+                        <= tol:
+                    sub = trial
+                    break
         r2, res2 = nnls(Phi_c[:, sub], t_c - Phi_c @ e, maxiter=50 * len(sub))
         if res2 <= res0 * 1.01 + 1e-9 * (1 + np.linalg.norm(t_c)):
             rho = e.copy()
@@ -269,6 +281,20 @@ def active_neurons(sol, tau: float = 1e-6) -> list:
     for c, s, w, u in kept:
         a = int(table.anchor_of[c])
         out.append(ActiveNeuron(c, None if a < 0 else a, s, _face_of(table, c, u), w))
+    return out
+
+
+def _redundant_pairs(table, groups, rho, keep) -> list:
+    """Antipodal candidate pairs (one anchor, one sign, û' = −û), both members used
+    (ρ > 0) and outside ``keep``, as (lighter, heavier) (float structure guess)."""
+    out = []
+    for a, (ca, sa, ua) in enumerate(groups):
+        for b, (cb, sb, ub) in enumerate(groups):
+            if a < b and sa == sb and a not in keep and b not in keep and \
+                    rho[a] > 0 and rho[b] > 0 and \
+                    table.anchor_of[ca] == table.anchor_of[cb] and \
+                    float(ua @ ub) < -1 + 1e-9:
+                out.append((b, a) if rho[a] >= rho[b] else (a, b))
     return out
 
 

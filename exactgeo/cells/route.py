@@ -200,6 +200,9 @@ def cells_certificate(state):
                                    f"{METHOD}: objective enclosure width {cert.width:.3g}")
         state.atoms = atoms
     sup = cert.sup if cert.status == "certified-optimal" else float(sol.sup)
+    if cert.status == "certified-optimal" and cert.neurons:
+        # cert.sup bounds the *other* cells; the active neurons attain β (KKT), so S = β
+        sup = max(float(beta), float(sup or 0.0))
     msg = cert.message
     if cert.width is not None:
         msg += f"; objective enclosure width {cert.width:.3g}"

@@ -44,7 +44,7 @@ import numpy as np
 from .base import Pricing
 from .budget import PricingTooLarge, fmt_bytes, pricing_subset_bytes
 
-__all__ = ["unrank", "rank_blocks", "block_plan", "streamed_correlations",
+__all__ = ["unrank", "unrank_many", "rank", "rank_blocks", "block_plan", "streamed_correlations",
            "bounded_correlations", "feature_sums", "price_rigorous", "U", "error_bound"]
 
 U = 2.0 ** -53                #: unit roundoff of float64
@@ -72,6 +72,56 @@ def unrank(N: int, k: int, t: int) -> list:
         out.append(x)
         x += 1
     return out
+
+
+def unrank_many(N: int, k: int, ranks) -> np.ndarray:
+    """:func:`unrank` of every rank in ``ranks``, as an int64 (m, k) array (numba when
+    comb(N, k) fits int64, else the exact Python walk).
+
+    >>> unrank_many(4, 2, [5, 0, 3]).tolist()
+    [[2, 3], [0, 1], [1, 2]]
+    """
+    ranks = np.asarray(ranks, dtype=np.int64).reshape(-1)
+    if comb(N, k) >= 2 ** 62:
+        return np.array([unrank(N, k, int(t)) for t in ranks],
+                        dtype=np.int64).reshape(len(ranks), k)
+    table = np.array([[comb(a, b) for b in range(k + 1)] for a in range(N + 1)],
+                     dtype=np.int64).reshape(N + 1, k + 1)
+    out = np.empty((ranks.size, k), dtype=np.int64)
+    _unrank_many(N, k, ranks, table, out)
+    return out
+
+
+def rank(N: int, k: int, subset) -> int:
+    """The lexicographic rank of the sorted k-subset ``subset`` of range(N) (inverse of
+    :func:`unrank`).
+
+    >>> [rank(4, 2, unrank(4, 2, t)) for t in range(6)]
+    [0, 1, 2, 3, 4, 5]
+    """
+    t, x = 0, 0
+    for pos, v in enumerate(subset):
+        i = k - pos
+        for y in range(x, int(v)):
+            t += comb(N - y - 1, i - 1)
+        x = int(v) + 1
+    return t
+
+
+@nb.njit(cache=True)
+def _unrank_many(N, k, ranks, table, out):
+    for j in range(ranks.shape[0]):
+        t = ranks[j]
+        x = 0
+        for i in range(k, 0, -1):
+            while True:
+                c = table[N - x - 1, i - 1]
+                if t < c:
+                    break
+                t -= c
+                x += 1
+            out[j, k - i] = x
+            x += 1
 
 
 @nb.njit(cache=True)
@@ -129,18 +179,24 @@ def block_plan(n: int, k: int, dim: int, max_bytes: int, what: str) -> int:
 
 # ----------------------------------------------------------------------- kernels
 
-@nb.njit(cache=True, parallel=True)
-def streamed_correlations(P, W, r):
+@nb.njit(cache=True, parallel=True, fastmath={"reassoc"})
+def streamed_correlations(P, W, r, norms=True):
     """Float correlations of the candidate hyperplanes W (m, dim) with r (n,) over the
-    pool rows P (n, dim): cp[k] = Σ_i r_i max(z_ik, 0), cn[k] = Σ_i r_i max(−z_ik, 0),
-    z_ik = P[i]·W[k], with a pre-activation zeroed when |z_ik| ≤ 1e−13 Σ_c |P_ic W_kc|
-    (its own rounding scale, as in the family's float dictionary); also the squared
-    norms qp[k] = Σ_i max(z_ik, 0)², qn[k] = Σ_i max(−z_ik, 0)² (ranking by distance to
-    the dual boundary). Sequential sums per candidate (parallel over candidates):
-    values do not depend on the thread count."""
+    pool rows P (n, dim): cp[k] = Σ_i r_i max(z_ik, 0), cn[k] = Σ_i r_i max(−z_ik, 0)
+    (= cp[k] − Σ_i r_i z_ik), z_ik = P[i]·W[k], with a pre-activation zeroed when
+    |z_ik| ≤ 1e−13 ‖P_i‖_∞‖W_k‖₁ (a bound on its own rounding scale, as in the family's
+    float dictionary); with ``norms`` also the squared norms qp[k] = Σ_i max(z_ik, 0)²,
+    qn[k] = Σ_i max(−z_ik, 0)² (ranking by distance to the dual boundary), else zeros.
+    One fused pass per candidate, no temporaries beyond z (parallel over tiles of
+    candidates; the sums may be reassociated for SIMD, so they are float evidence with
+    errors ~ n·u·Σ|r_i z_ik|, never rigorous): values do not depend on the thread count."""
     m = W.shape[0]
     n, dim = P.shape
     PT = np.ascontiguousarray(P.T)
+    pmax = np.zeros(n)
+    for c in range(dim):
+        for i in range(n):
+            pmax[i] = max(pmax[i], abs(PT[c, i]))
     cp = np.zeros(m)
     cn = np.zeros(m)
     qp = np.zeros(m)
@@ -148,35 +204,37 @@ def streamed_correlations(P, W, r):
     ntiles = (m + _TILE - 1) // _TILE
     for b in nb.prange(ntiles):
         z = np.empty(n)
-        sc = np.empty(n)
         for k in range(b * _TILE, min(m, (b + 1) * _TILE)):
             w = W[k, 0]
+            wl = abs(w)
             for i in range(n):
                 z[i] = PT[0, i] * w
-                sc[i] = abs(PT[0, i] * w)
             for c in range(1, dim):
                 w = W[k, c]
+                wl += abs(w)
                 for i in range(n):
                     z[i] += PT[c, i] * w
-                    sc[i] += abs(PT[c, i] * w)
+            tiny = 1e-13 * wl
             sp = 0.0
-            sn = 0.0
-            ap = 0.0
-            an = 0.0
+            sz = 0.0
             for i in range(n):
                 zi = z[i]
-                if abs(zi) <= 1e-13 * sc[i]:
-                    zi = 0.0
-                zp = max(zi, 0.0)
-                zn = zp - zi
-                sp += r[i] * zp
-                sn += r[i] * zn
-                ap += zp * zp
-                an += zn * zn
+                zi = 0.0 if abs(zi) <= tiny * pmax[i] else zi
+                z[i] = zi
+                sp += r[i] * max(zi, 0.0)
+                sz += r[i] * zi
             cp[k] = sp
-            cn[k] = sn
-            qp[k] = ap
-            qn[k] = an
+            cn[k] = sp - sz
+            if norms:
+                ap = 0.0
+                an = 0.0
+                for i in range(n):
+                    zp = max(z[i], 0.0)
+                    zn = zp - z[i]
+                    ap += zp * zp
+                    an += zn * zn
+                qp[k] = ap
+                qn[k] = an
     return cp, cn, qp, qn
 
 

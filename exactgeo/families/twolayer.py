@@ -598,11 +598,19 @@ class TwoLayerFamily(Family):
         atoms = list(atoms)
         if exact:
             out = np.empty((n, len(atoms)), dtype=object)
+            Xi, D = integer_scale(X)      # Python-int products: one gcd per entry, not per op
             for j, a in enumerate(atoms):
                 a = self.exact_atom(X, a)
                 _check_atom_dim(a, d)
-                z = X @ a.u + a.c
-                out[:, j] = sigma(self.activation, z)
+                uc = [Fraction(v) for v in a.u] + [Fraction(a.c)]
+                e = 1
+                for q in uc:
+                    e = e * q.denominator // gcd(e, q.denominator)
+                w = [q.numerator * (e // q.denominator) for q in uc]
+                z = Xi.dot(np.array(w[:d], dtype=object)) + D * w[d] if d else \
+                    np.full(n, D * w[d], dtype=object)
+                den = D * e                  # z/den = Xu + c, den > 0; σ is homogeneous
+                out[:, j] = [Fraction(int(v), den) for v in sigma(self.activation, z)]
             return out
         out = np.empty((n, len(atoms)))
         for j, a in enumerate(atoms):

@@ -303,7 +303,9 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                                lasso_tol: float = 1e-10, add: Optional[int] = None,
                                prune: float = 0.02, per_anchor: int = 2,
                                margin: float = 1e-6, max_seconds: Optional[float] = None,
-                               progress=True, client=None) -> ColumnGeneration:
+                               progress=True, client=None,
+                               cache: Optional[int] = None,
+                               neighbours: int = 2) -> ColumnGeneration:
     """Column generation over an implicit (streamed) finite dictionary ``source``
     (:class:`~exactgeo.sources.ImplicitSource`): the working-set loop from the empty
     working set — restricted Lasso on the held columns (warm-started), price the
@@ -311,7 +313,13 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     max(2n, 50)) most violating ones and drop the held columns that are zero and far
     from active (|A_kᵀλ| < (1 − ``prune``)β); at most ``per_anchor`` added columns share
     an anchor (training point), so a round adds diverse neurons, not near-copies — until max_k |A_kᵀλ| ≤ β(1 + ``tol``) in floating point, or a
-    limit (``max_rounds``, ``max_seconds``). Then one more streamed pass adds the
+    limit (``max_rounds``, ``max_seconds``). Partial pricing: a full streamed pass also
+    keeps the ``cache`` (default: max(4·add, 20000) columns within 256 MiB) columns with
+    the largest |A_kᵀλ|, held as a float matrix; the next rounds price only those (one
+    matrix product) and add their violators, and a full pass runs again only when the
+    cache has none — so only full passes can stop the loop. The first working set holds
+    the hyperplanes through each sample and its ``neighbours`` nearest samples or an axis
+    (:meth:`~exactgeo.sources.ImplicitSource.neighbour_columns`; 0: start empty). Then one more streamed pass adds the
     columns within ``margin`` of the dual boundary (|A_kᵀλ| ≥ β(1 − margin)), so the
     exact KKT step sees every column that may be active at the exact optimum.
 
@@ -340,6 +348,9 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     b_f = float(beta)
     n = yf.shape[0]
     n_add = max(2 * n, 50) if add is None else int(add)
+    n_cache = (max(4 * n_add, min(20000, 2 ** 28 // (8 * n))) if cache is None
+               else max(int(cache), 0))
+    pool = {"idx": np.zeros(0, dtype=np.int64), "A": np.zeros((n, 0)), "anchor": None}
     held: dict = {}                                   # column index → buffer position
     buf = np.empty((n, 0), order="F")
     st = {"sol": None, "round": 0, "t_pricing": 0.0, "work": 0, "history": [],
@@ -410,9 +421,31 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                           stop="time-limit")
         st["round"] = rounds
         t = clock()
+        if pool["idx"].size:
+            # the cache serves while its worst violation is a fair share of the last
+            # full pass's (a stale cache only finds ever smaller ones: price all again)
+            pr = _from_cache(pool, res.r, W, n_add, b_f * (1 + tol), per_anchor,
+                             worth=b_f * (1 + max(tol, 0.2 * st["excess"])))
+            if pr is not None:
+                st["t_pricing"] += clock() - t
+                st["full"] = False
+                st["pr"] = pr
+                st["history"].append(float(pr.sup))
+                return pr
+        st["full"] = True
         try:
-            pr = source.price(res.r, k=n_add, exclude=W, threshold=b_f * (1 + tol),
-                              per_anchor=per_anchor, progress=tick, client=client)
+            if n_cache > n_add:
+                full = source.price(res.r, k=n_cache, exclude=W, progress=tick,
+                                    client=client)
+                pool["idx"] = full.idx
+                pool["A"] = np.asfortranarray(source.columns(full.idx))
+                pool["anchor"] = source.anchors(full.idx)
+                pr = _from_cache(pool, res.r, W, n_add, b_f * (1 + tol), per_anchor,
+                                 sup=full.sup, arg=full.argmax)
+                st["excess"] = max(full.sup / b_f - 1, 0.0)
+            else:
+                pr = source.price(res.r, k=n_add, exclude=W, threshold=b_f * (1 + tol),
+                                  per_anchor=per_anchor, progress=tick, client=client)
         except _TimeUp as up:
             st["t_pricing"] += clock() - t
             st["message"] = (f"stopped at max_seconds={max_seconds:g} during the pricing of "
@@ -430,14 +463,24 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
 
     def on_round(rec, res, pr):
         rate = st["rate"]
+        if not st.get("full", True):        # a cache round: its sup is only a lower bound
+            prog.update(force=True, msg=lambda: (
+                f"colgen round {rec.round}: objective {rec.primal:.10g}, worst violation "
+                f"S/beta >= {pr.sup / b_f:.6g} among {pool['idx'].size} cached columns, "
+                f"working set {rec.size}"))
+            return
         st["gap"] = rec.rel_gap if rec.rel_gap == rec.rel_gap else 1.0
         prog.update(force=True, msg=lambda: (
             f"colgen round {rec.round}: objective {rec.primal:.10g}, gap {rec.rel_gap:.2e}, "
             f"worst violation S/beta {pr.sup / b_f:.6g}, working set {rec.size}, priced "
             f"{_g(source.size)} columns" + (f" ({_g(rate)} columns/s)" if rate else "")))
 
-    out = working_set(source, restricted, np.zeros(0, dtype=np.int64), start=start,
-                      price=price, optimal=lambda res, pr: pr.sup <= b_f * (1 + tol),
+    W0 = np.zeros(0, dtype=np.int64)
+    if neighbours > 0 and hasattr(source, "neighbour_columns"):
+        W0 = source.neighbour_columns(neighbours)
+    out = working_set(source, restricted, W0, start=None if W0.size else start,
+                      price=price, optimal=lambda res, pr: st.get("full", True) and
+                      pr.sup <= b_f * (1 + tol),
                       beta=b_f, y=yf, max_rounds=max_rounds, clock=clock, solve_last=True,
                       on_round=on_round)
     W, res = out.W, out.restricted
@@ -491,3 +534,28 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                           st["lasso_work"])
     cg.columns_idx = np.asarray(W, dtype=np.int64)
     return cg
+
+
+def _from_cache(pool, r, W, k, threshold, per_anchor, sup=None, arg=None, worth=None):
+    """Priced answer from the cached columns (``pool``: their indices, float matrix and
+    anchors): the k most violating (|A_kᵀr| > threshold, not in W, at most ``per_anchor``
+    per anchor), or None when none violates (and no true ``sup`` of a full pass is
+    given, or the worst is not above ``worth``). ``sup`` defaults to the cache's max —
+    a lower bound on the source's."""
+    from ..sources.implicit import _per_anchor
+    from ..sources.base import top_k
+    corr = pool["A"].T @ np.asarray(r, dtype=float)
+    a = np.abs(corr)
+    cand = a > threshold
+    if len(W):
+        cand &= ~np.isin(pool["idx"], np.asarray(W, dtype=np.int64))
+    if sup is None and (not cand.any() or (worth is not None and
+                                           a[cand].max() <= worth)):
+        return None
+    if per_anchor:
+        cand = _per_anchor(a, cand, pool["anchor"], int(per_anchor))
+    sel = top_k(a, k, cand)
+    if sup is None:
+        j = int(np.argmax(a))
+        sup, arg = float(a[j]), int(pool["idx"][j])
+    return Priced(pool["idx"][sel].astype(np.int64), corr[sel], float(sup), int(arg), "float")

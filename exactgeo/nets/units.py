@@ -120,6 +120,8 @@ class Units(NamedTuple):
         when ``norm_sq`` is None, else sympy numbers in :func:`~.exact.normal_form`."""
         U, c, z, ns = self
         xi = xi if isinstance(xi, Fraction) else to_fraction(xi, "xi")
+        if ns is None and activation in ("relu", "abs") and len(c):
+            return _forward_scaled(X, U, c, z, activation, xi)
         T = X.dot(U.T) + c if len(c) else np.zeros((X.shape[0], 0), dtype=object)
         H = apply(activation, T)
         if ns is None:
@@ -135,6 +137,34 @@ class Units(NamedTuple):
                     s += coef[j] * to_sympy(H[i, j])
             out[i] = normal_form(s)
         return out
+
+
+def _forward_scaled(X, U, c, z, activation, xi):
+    """ξ + Σ_j z_jσ(U_jᵀx + c_j) over ℚ with Python-int products (no gcd per operation):
+    X = X̃/D, (U_j, c_j) = (Ũ_j, c̃_j)/e_j, so U_jᵀx + c_j = (X̃Ũ_jᵀ + Dc̃_j)/(De_j) and,
+    σ being positively homogeneous (relu, abs), σ(·) = σ(X̃Ũ_jᵀ + Dc̃_j)/(De_j)."""
+    from math import lcm
+    from ..numbers import integer_scale
+    Xi, D = integer_scale(X)
+    m, d = U.shape
+    Ui = np.empty((d + 1, m), dtype=object)
+    g = []
+    for j in range(m):
+        row = [to_fraction(v) for v in U[j]] + [to_fraction(c[j])]
+        e = lcm(*[q.denominator for q in row])
+        Ui[:, j] = [q.numerator * (e // q.denominator) for q in row]
+        Ui[d, j] *= D
+        g.append(to_fraction(z[j]) / (D * e))
+    G = lcm(*[q.denominator for q in g])
+    gi = np.array([q.numerator * (G // q.denominator) for q in g], dtype=object)
+    import flint
+    n = X.shape[0]
+    Xa = flint.fmpz_mat(n, d + 1, [int(v) for row in Xi for v in list(row) + [1]])
+    T = (Xa * flint.fmpz_mat(d + 1, m, [int(v) for v in Ui.flat])).entries()
+    zero = flint.fmpz(0)
+    H = [v if v > zero else zero for v in T] if activation == "relu" else [abs(v) for v in T]
+    out = (flint.fmpz_mat(n, m, H) * flint.fmpz_mat(m, 1, [int(v) for v in gi])).entries()
+    return np.array([Fraction(int(v), G) + xi for v in out], dtype=object)
 
 
 def factorise(U, c, z, *, xi=0, norm_sq=None):

@@ -95,9 +95,8 @@ class ImplicitSource:
                 "X": self.X, "block_size": self.block_size, "max_bytes": self.max_bytes}
 
     def _subsets_of_ranks(self, ranks) -> np.ndarray:
-        from ..families.streamed import unrank
-        return np.array([unrank(self.N, self.k, int(t)) for t in ranks],
-                        dtype=np.int64).reshape(len(ranks), self.k)
+        from ..families.streamed import unrank_many
+        return unrank_many(self.N, self.k, ranks)
 
     def _split(self, idx):
         idx = np.asarray(list(idx), dtype=np.int64)
@@ -113,6 +112,50 @@ class ImplicitSource:
             return []
         B = self.family.subset_block(self.X, self._subsets_of_ranks(ranks), prep=self._prep)
         return [self.family.atom_from_candidate(B, j, int(s)) for j, s in enumerate(sg)]
+
+    def anchors(self, idx: Sequence[int]) -> np.ndarray:
+        """The anchor of each column ``idx`` (its subset's first pool vector: a training
+        point), int64 (m,) — as :func:`price_range` groups ``per_anchor``."""
+        ranks, _ = self._split(idx)
+        if not len(ranks) or not self.k:
+            return np.zeros(len(ranks), dtype=np.int64)
+        return self._subsets_of_ranks(ranks)[:, 0].copy()
+
+    def neighbour_columns(self, neighbours: int = 2) -> np.ndarray:
+        """A starting working set: the columns (both signs) of the hyperplanes through each
+        sample, its ``neighbours`` nearest samples and the axes (pool subsets of a sample
+        and k − 1 of those), sorted, without repeats. Column generation from these needs
+        fewer full pricing passes than from the empty set.
+
+        >>> from exactgeo.families import get_family
+        >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0]])
+        >>> ImplicitSource(get_family("relu", reg="l1", bias=True), X).neighbour_columns(1).size
+        16
+        """
+        from itertools import combinations
+        from ..families.streamed import rank
+        n = self.n
+        if self.k < 2:
+            return np.zeros(0, dtype=np.int64)
+        m = min(int(neighbours), n - 1)
+        near = np.zeros((n, 0), dtype=np.int64)
+        if m > 0:
+            sq = (self.X * self.X).sum(axis=1)
+            near = np.empty((n, m), dtype=np.int64)
+            for s in range(0, n, 512):           # blocks of rows: O(512 n) memory
+                D = sq[s:s + 512, None] - 2 * self.X[s:s + 512] @ self.X.T + sq[None, :]
+                D[np.arange(D.shape[0]), np.arange(s, s + D.shape[0])] = np.inf
+                near[s:s + 512] = np.argsort(D, axis=1, kind="stable")[:, :m]
+        axes = list(range(n, self.N))
+        ranks = set()
+        for i in range(n):
+            for rest in combinations(list(near[i]) + axes, self.k - 1):
+                sub = sorted({i, *map(int, rest)})
+                if len(sub) == self.k:
+                    ranks.add(rank(self.N, self.k, sub))
+        r = np.array(sorted(ranks), dtype=np.int64)
+        r = r[r < self.candidates]
+        return (r[:, None] * self.signs + np.arange(self.signs)[None, :]).ravel()
 
     def columns(self, idx: Sequence[int], exact: bool = False) -> np.ndarray:
         """Columns ``idx``: float64 (n, m) of the unit neurons (cleaned of round-off as
@@ -133,7 +176,29 @@ class ImplicitSource:
         """The exact :class:`~exactgeo.families.Dictionary` of the columns ``idx``."""
         if self.X_exact is None:
             raise ValueError("columns: this source has no exact view (give exact X)")
-        return self.family.exact_columns(self.X_exact, self.atoms(idx))
+        return self.family.exact_columns(self.X_exact, self.exact_atoms(idx))
+
+    def exact_atoms(self, idx: Sequence[int]) -> list:
+        """The exact atoms of the columns ``idx`` (needs exact X), built from the integer
+        pool once — the atoms :meth:`family.exact_atom` makes of :meth:`atoms`."""
+        from ..ga import cross_int
+        from ..numbers import primitive
+        fam = self.family
+        ranks, sg = self._split(idx)
+        if not len(ranks) or not hasattr(fam, "_exact_atom_from_row"):
+            return [fam.exact_atom(self.X_exact, a) for a in self.atoms(idx)]
+        if getattr(self, "_ipool", None) is None:
+            self._ipool = np.array(fam.integer_pool(self.X_exact)[0], dtype=object)
+        C = self._subsets_of_ranks(ranks)
+        W = cross_int(self._ipool[C]) if self.k else np.ones((len(C), 1), dtype=np.int64)
+        n, d = self.X.shape
+        out = []
+        for t, s in enumerate(sg):
+            pts = tuple(int(i) for i in C[t] if i < n)
+            axs = tuple(int(i) - n for i in C[t] if i >= n)
+            row = primitive([int(s) * int(v) for v in W[t]])
+            out.append(fam._exact_atom_from_row(row, d, pts, axs, int(s)))
+        return out
 
     def norm_sq(self, idx: Sequence[int]):
         return self.exact_dictionary(idx).norm_sq
@@ -184,14 +249,14 @@ def _ranges(total, block):
         yield e, (s, e)
 
 
-def _block_correlations(fam, X, P, prep, r, k, N, start, stop, block):
+def _block_correlations(fam, X, P, prep, r, k, N, start, stop, block, norms=False):
     """(first column, A_kᵀr, ‖A_k‖₂²) of the block's columns for the candidates
     [start, stop)."""
     from ..families.streamed import rank_blocks, streamed_correlations
     signs = 2 if fam.activation == "relu" else 1
     for s0, C in rank_blocks(N, k, start, stop, block):
         B = fam.subset_block(X, C, prep=prep)
-        cp, cn, qp, qn = streamed_correlations(P, np.ascontiguousarray(B.W), r)
+        cp, cn, qp, qn = streamed_correlations(P, np.ascontiguousarray(B.W), r, norms)
         if signs == 2:
             corr = np.empty(2 * len(C))
             corr[0::2], corr[1::2] = cp, cn
@@ -231,7 +296,8 @@ def price_range(spec: dict, r, start: int, stop: int, k: int, *, exclude=None,
     best_key = np.zeros(0)
     for c0, corr, nsq, anchor in _block_correlations(fam, source.X, source.P, source._prep,
                                                      r, source.k, source.N, start, stop,
-                                                     source.block_size):
+                                                     source.block_size,
+                                                     norms=rank_beta is not None):
         a = np.abs(corr)
         j = int(np.argmax(a))
         if a[j] > sup:
