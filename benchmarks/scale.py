@@ -13,7 +13,8 @@ Workload: two-spiral-like data in 2-D, 3 decimals (exact), relu, ℓ1 with axes,
   same candidates (hyperplanes built the same way, features summed — the floor);
 * dask: one pricing pass with 2 local workers vs serial.
 
-Writes a markdown table and ``scale.png`` (time and peak memory vs N) to --out-dir.
+Writes ``scale.json`` (every number), a markdown table and ``scale.png`` (time and peak
+memory vs N) to --out-dir.
 
     python benchmarks/scale.py --out-dir benchmarks/results
 """
@@ -178,6 +179,9 @@ def main():
         print("d3", d3, flush=True)
     os.makedirs(a.out_dir, exist_ok=True)
     _plot(rows, cl, os.path.join(a.out_dir, "scale.png"))
+    with open(os.path.join(a.out_dir, "scale.json"), "w") as fh:
+        json.dump({"argv": sys.argv[1:], "load": load, "exactgeo": rows, "clarabel": cl,
+                   "throughput": thr, "dask": dk, "d3": d3}, fh, indent=1, default=str)
     md = _markdown(rows, cl, thr, dk, d3, load, a)
     with open(os.path.join(a.out_dir, "scale.md"), "w") as fh:
         fh.write(md)

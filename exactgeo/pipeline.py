@@ -199,11 +199,7 @@ def lasso(state: FitState) -> FitState:
                                max_seconds=st.max_seconds, progress=st.progress)
         state.colgen = dict(cg.to_json(), from_empty=D is None)
         sol, A = cg.solution, cg.A
-        if len(sol.z) < A.shape[1]:
-            # the last pricing held its (non-violating) maximiser without a new solve: the
-            # solution extends by z = 0 on it
-            sol = replace(sol, z=np.r_[np.asarray(sol.z, dtype=float),
-                                       np.zeros(A.shape[1] - len(sol.z))])
+        assert len(sol.z) == A.shape[1], "column generation: one coefficient per column"
         if data.exact and (D is None or cg.added):     # generated columns, made exact
             state.columns = state.family.exact_columns(data.X, list(cg.atoms))
         state.atoms = list(state.columns.atoms) if data.exact else list(cg.atoms)

@@ -8,7 +8,7 @@ maximiser's column. :func:`exactgeo.certify.column_generation` is this function.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 import numpy as np
@@ -285,6 +285,10 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
     if not getattr(sol, "converged", True):
         message += (f"; the last Lasso solve stopped at rel_gap "
                     f"{float(getattr(sol, 'rel_gap', float('nan'))):.3g} > {lasso_tol:g}")
+    z = np.asarray(sol.z, dtype=float)
+    if len(z) < src.size:
+        # a column added after the last solve (a round or time limit) holds z = 0
+        sol = replace(sol, z=np.r_[z, np.zeros(src.size - len(z))])
     seconds = clock() - t0
     prog.done(lambda: (f"colgen {stop} after {rounds} rounds, {len(src.added)} columns "
                        f"added, objective {float(sol.objective):.10g}: {message}"))
@@ -307,19 +311,20 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                                cache: Optional[int] = None,
                                neighbours: int = 2) -> ColumnGeneration:
     """Column generation over an implicit (streamed) finite dictionary ``source``
-    (:class:`~exactgeo.sources.ImplicitSource`): the working-set loop from the empty
-    working set — restricted Lasso on the held columns (warm-started), price the
-    dual point over *every* column in streamed blocks, add the ``add`` (default
-    max(2n, 50)) most violating ones and drop the held columns that are zero and far
-    from active (|A_kᵀλ| < (1 − ``prune``)β); at most ``per_anchor`` added columns share
-    an anchor (training point), so a round adds diverse neurons, not near-copies — until max_k |A_kᵀλ| ≤ β(1 + ``tol``) in floating point, or a
-    limit (``max_rounds``, ``max_seconds``). Partial pricing: a full streamed pass also
-    keeps the ``cache`` (default: max(4·add, 20000) columns within 256 MiB) columns with
-    the largest |A_kᵀλ|, held as a float matrix; the next rounds price only those (one
-    matrix product) and add their violators, and a full pass runs again only when the
-    cache has none — so only full passes can stop the loop. The first working set holds
-    the hyperplanes through each sample and its ``neighbours`` nearest samples or an axis
-    (:meth:`~exactgeo.sources.ImplicitSource.neighbour_columns`; 0: start empty). Then one more streamed pass adds the
+    (:class:`~exactgeo.sources.ImplicitSource`): the working-set loop from the
+    hyperplanes through each sample and its ``neighbours`` nearest samples or an axis
+    (:meth:`~exactgeo.sources.ImplicitSource.neighbour_columns`; 0: from the empty set)
+    — restricted Lasso on the held columns (warm-started), price the dual point, add the
+    ``add`` (default max(2n, 50)) most violating columns and drop the held columns that
+    are zero and far from active (|A_kᵀλ| < (1 − ``prune``)β); at most ``per_anchor``
+    added columns share an anchor (training point), so a round adds diverse neurons, not
+    near-copies — until max_k |A_kᵀλ| ≤ β(1 + ``tol``) over *every* column in floating
+    point, or a limit (``max_rounds``, ``max_seconds``). Partial pricing: a full streamed
+    pass also keeps the ``cache`` (default max(4·add, min(20000, 256 MiB / 8n))) columns
+    with the largest |A_kᵀλ| as a float matrix; up to 4 following rounds price only
+    those (one matrix product) while their worst violation exceeds half the last full
+    pass's, else a full pass runs — only a full pass can stop the loop. Then one more
+    streamed pass adds the
     columns within ``margin`` of the dual boundary (|A_kᵀλ| ≥ β(1 − margin)), so the
     exact KKT step sees every column that may be active at the exact optimum.
 
@@ -353,8 +358,8 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     pool = {"idx": np.zeros(0, dtype=np.int64), "A": np.zeros((n, 0)), "anchor": None}
     held: dict = {}                                   # column index → buffer position
     buf = np.empty((n, 0), order="F")
-    st = {"sol": None, "round": 0, "t_pricing": 0.0, "work": 0, "history": [],
-          "lasso_work": 0, "message": None, "pr": None, "rate": None}
+    st = {"sol": None, "round": 0, "cache_rounds": 0, "excess": 0.0, "t_pricing": 0.0,
+          "work": 0, "history": [], "lasso_work": 0, "message": None, "pr": None, "rate": None}
 
     def remaining():
         return None if deadline is None else max(deadline - clock(), 1e-3)
@@ -421,18 +426,21 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                           stop="time-limit")
         st["round"] = rounds
         t = clock()
-        if pool["idx"].size:
+        if pool["idx"].size and st["cache_rounds"] < 4:
             # the cache serves while its worst violation is a fair share of the last
-            # full pass's (a stale cache only finds ever smaller ones: price all again)
+            # full pass's, at most 4 rounds in a row (a stale cache only finds ever
+            # smaller ones: price all again)
             pr = _from_cache(pool, res.r, W, n_add, b_f * (1 + tol), per_anchor,
-                             worth=b_f * (1 + max(tol, 0.2 * st["excess"])))
+                             worth=b_f * (1 + max(tol, 0.5 * st["excess"])))
             if pr is not None:
                 st["t_pricing"] += clock() - t
+                st["cache_rounds"] += 1
                 st["full"] = False
                 st["pr"] = pr
                 st["history"].append(float(pr.sup))
                 return pr
         st["full"] = True
+        st["cache_rounds"] = 0
         try:
             if n_cache > n_add:
                 full = source.price(res.r, k=n_cache, exclude=W, progress=tick,
@@ -542,7 +550,7 @@ def _from_cache(pool, r, W, k, threshold, per_anchor, sup=None, arg=None, worth=
     per anchor), or None when none violates (and no true ``sup`` of a full pass is
     given, or the worst is not above ``worth``). ``sup`` defaults to the cache's max —
     a lower bound on the source's."""
-    from ..sources.implicit import _per_anchor
+    from ..sources.implicit import per_anchor_cap
     from ..sources.base import top_k
     corr = pool["A"].T @ np.asarray(r, dtype=float)
     a = np.abs(corr)
@@ -553,7 +561,7 @@ def _from_cache(pool, r, W, k, threshold, per_anchor, sup=None, arg=None, worth=
                                            a[cand].max() <= worth)):
         return None
     if per_anchor:
-        cand = _per_anchor(a, cand, pool["anchor"], int(per_anchor))
+        cand = per_anchor_cap(a, cand, pool["anchor"], int(per_anchor))
     sel = top_k(a, k, cand)
     if sup is None:
         j = int(np.argmax(a))

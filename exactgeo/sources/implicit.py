@@ -316,7 +316,7 @@ def price_range(spec: dict, r, start: int, stop: int, k: int, *, exclude=None,
         else:
             key = a
         if per_anchor:
-            cand = _per_anchor(key, cand, anchor, int(per_anchor))
+            cand = per_anchor_cap(key, cand, anchor, int(per_anchor))
         sel = top_k(key, k, cand)
         idx = np.concatenate([best_idx, c0 + sel])
         val = np.concatenate([best_val, corr[sel]])
@@ -326,7 +326,7 @@ def price_range(spec: dict, r, start: int, stop: int, k: int, *, exclude=None,
     return sup, arg, best_idx, best_val, best_key
 
 
-def _per_anchor(key, cand, anchor, c):
+def per_anchor_cap(key, cand, anchor, c):
     """cand restricted to the c best keys of every anchor (first pool vector of the
     subset; ties: lower column)."""
     pos = np.flatnonzero(cand)
