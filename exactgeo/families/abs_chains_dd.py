@@ -40,12 +40,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from collections.abc import Sequence
 
 import numpy as np
 
 from ..numbers import as_array, as_exact_array, exact_sqrt, fraction_str, to_fraction
-from .base import Atom, Dictionary, Family, Pricing
+from .base import Atom, Dictionary, Family, LazyAtoms, Pricing
 from .registry import register
 from .twolayer import TwoLayerFamily
 
@@ -199,7 +198,8 @@ class AbsChainsDD(Family):
         n_dup = sum(seen.values())
         n_zero += int(B.deg.sum()) * len(_threshold_choices(choices, self.depth - 2))
         p = len(kept)
-        atoms = _LazyDeepAtoms(self, B, Xw, kept)
+        atoms = LazyAtoms(len(kept), lambda k: self._with_reflections(
+            Xw, self.two.atom_from_candidate(B, kept[k][0], 1), kept[k][1]))
         info = {"name": self.dictionary_name}
         if exact:
             num = np.empty((n, p), dtype=object)
@@ -526,31 +526,6 @@ def _cells_oracle():
     except ImportError:
         return None
     return price_deep_abs
-
-
-class _LazyDeepAtoms(Sequence):
-    """The dictionary's atoms, made on first access from (candidate, reflection rows)."""
-
-    def __init__(self, fam, block, X, kept):
-        self._fam, self._B, self._X, self._kept, self._made = fam, block, X, kept, {}
-
-    def __len__(self):
-        return len(self._kept)
-
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        k = range(len(self))[k]
-        a = self._made.get(k)
-        if a is None:
-            t, refl = self._kept[k]
-            base = self._fam.two.atom_from_candidate(self._B, t, 1)
-            a = self._fam._with_reflections(self._X, base, refl)
-            self._made[k] = a
-        return a
-
-    def __repr__(self):
-        return f"<{len(self)} deep abs atoms>"
 
 
 for _depth in (3, 4):

@@ -338,6 +338,34 @@ def _exact_column_float(col, den, norm_sq, shift) -> np.ndarray:
     return out
 
 
+class LazyAtoms(_abc.Sequence):
+    """A dictionary's atoms, each made on first access by ``make(k)`` and kept (a
+    read-only sequence of ``size``; dictionaries of millions of columns never build
+    atoms nobody reads).
+
+    >>> atoms = LazyAtoms(3, lambda k: Atom(np.array([float(k), 1.0])))
+    >>> len(atoms), atoms[-1].u.tolist(), atoms[1] is atoms[1]
+    (3, [2.0, 1.0], True)
+    """
+
+    def __init__(self, size: int, make):
+        self._size, self._make, self._made = int(size), make, {}
+
+    def __len__(self):
+        return self._size
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = range(len(self))[k]
+        if k not in self._made:
+            self._made[k] = self._make(k)
+        return self._made[k]
+
+    def __repr__(self):
+        return f"<{len(self)} atoms>"
+
+
 @dataclass
 class Pricing:
     """Result of the pricing oracle sup_θ |rᵀφ(X; θ)|.

@@ -24,12 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
-from collections.abc import Sequence
 
 import numpy as np
 
 from ..numbers import as_array, as_exact_array, fraction_str, integer_scale, to_fraction
-from .base import Atom, Dictionary, Family, Pricing
+from .base import Atom, Dictionary, Family, LazyAtoms, Pricing
 
 __all__ = ["ChainAtom", "ChainFamily1D", "chain_values", "sign_patterns", "scaled_data",
            "DEPTH_NEEDS_1D"]
@@ -130,38 +129,6 @@ def check_1d(X, name: str = "X"):
     if arr.shape[1] != 1:
         raise ValueError(f"{name}: {DEPTH_NEEDS_1D} (got d = {arr.shape[1]})")
     return arr, exact
-
-
-class _LazyChainAtoms(Sequence):
-    """The atoms of a chain dictionary, made on first access from the kept thetas
-    (units 1/den), signs and (recipe maker, meta row) pairs; ``x`` the data values."""
-
-    def __init__(self, fam, Theta, Signs, metas, den, exact, x):
-        self._fam, self._T, self._S, self._metas = fam, Theta, Signs, metas
-        self._den, self._exact, self._x = den, exact, x
-        self._made = {}
-
-    def __len__(self):
-        return self._T.shape[0]
-
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        k = range(len(self))[k]
-        a = self._made.get(k)
-        if a is None:
-            signs = tuple(int(s) for s in self._S[k])
-            if self._exact:
-                th = tuple(Fraction(int(t), int(self._den)) for t in self._T[k])
-            else:
-                th = tuple(float(t) for t in self._T[k])
-            maker, row = self._metas[k]
-            a = self._fam.make_atom(signs, th, maker(row), self._x)
-            self._made[k] = a
-        return a
-
-    def __repr__(self):
-        return f"<{len(self)} chain atoms>"
 
 
 class ChainFamily1D(Family):
@@ -426,7 +393,16 @@ def build_dictionary(fam: ChainFamily1D, xs, den, exact: bool, blocks) -> Dictio
     T = np.array(kept_T, dtype=object if exact else np.float64).reshape(p, fam.m)
     S = np.array(kept_S, dtype=np.int64).reshape(p, fam.m)
     x = data_values(xs, den, exact)
-    atoms = _LazyChainAtoms(fam, T, S, list(zip(kinds, kept_M)), den, exact, x)
+    metas = list(zip(kinds, kept_M))
+
+    def make(k):
+        signs = tuple(int(s) for s in S[k])
+        th = (tuple(Fraction(int(t), int(den)) for t in T[k]) if exact
+              else tuple(float(t) for t in T[k]))
+        maker, row = metas[k]
+        return fam.make_atom(signs, th, maker(row), x)
+
+    atoms = LazyAtoms(T.shape[0], make)
     if exact:
         num = np.empty((n, p), dtype=object)
         for k, col in enumerate(kept_cols):

@@ -60,7 +60,7 @@ from ..numbers import (as_array, as_exact_array, check_max_bytes, integer_scale,
                        is_exact_scalar, primitive, sigma, to_fraction)
 from .subsets import combos_array, combos_chunks, n_combos
 from .registry import register
-from .base import Atom, Dictionary, Family, Pricing, ratio_to_float
+from .base import Atom, Dictionary, Family, LazyAtoms, Pricing, ratio_to_float
 
 _EXACT_BYTES = 56     # estimated bytes per exact matrix entry (Python int + pointer)
 _FLOAT_WORK = 4       # float work arrays of the dictionary's size during a build
@@ -462,7 +462,9 @@ class TwoLayerFamily(Family):
         n_zero = int(zero.sum())
         keep, n_dup = self._dedupe(F, keep_idx, cols, den if exact else None,
                                    B.norm[cand] if (exact and self.reg == "l2") else None)
-        atoms = _LazyAtoms(self, B, cand[keep], signs[keep])
+        kc, ks = cand[keep], signs[keep]
+        atoms = LazyAtoms(len(kc), lambda k: self.atom_from_candidate(B, int(kc[k]),
+                                                                      int(ks[k])))
         info = {"name": self.dictionary_name, "candidates": int(len(cand))}
         if exact:
             num = cols[:, keep]
@@ -786,32 +788,6 @@ for _model in ("relu", "abs"):
             register(_model, 2, _reg, _bias,
                      lambda axes=None, _m=_model, _r=_reg, _b=_bias:
                      TwoLayerFamily(_m, _r, bias=_b, axes=axes), replace=True)
-
-
-class _LazyAtoms(Sequence):
-    """The atoms of a dictionary, created on first access (a read-only sequence)."""
-
-    def __init__(self, fam, build, cand, signs):
-        self._fam, self._B = fam, build
-        self._cand, self._signs = np.asarray(cand), np.asarray(signs)
-        self._made = {}
-
-    def __len__(self):
-        return len(self._cand)
-
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        k = range(len(self))[k]
-        a = self._made.get(k)
-        if a is None:
-            a = self._fam.atom_from_candidate(self._B, int(self._cand[k]),
-                                              int(self._signs[k]))
-            self._made[k] = a
-        return a
-
-    def __repr__(self):
-        return f"<{len(self)} atoms>"
 
 
 def _row_groups(K):

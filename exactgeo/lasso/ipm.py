@@ -21,6 +21,7 @@ into the dual's interior, with the complementarity of the warm point's own duali
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
 from . import problem
 
@@ -33,6 +34,45 @@ def _step_to_boundary(x, dx):
     if not np.any(neg):
         return 1.0
     return min(1.0, float(np.min(-x[neg] / dx[neg])))
+
+
+def _newton_system(A, D, rd, u, v, s1, s2, G=None):
+    """Factor the reduced Newton system once; return ``direction(rc1, rc2) → (dλ, du, dv,
+    ds1, ds2)`` for any complementarity right-hand side (predictor and corrector share
+    the factor), or None when the factorisation fails.
+
+    Eliminating du, dv leaves (I + A·D·Aᵀ)·dλ = −rd − A·h with h = rc1/s1 − rc2/s2. Row
+    form: that n×n SPD matrix, formed with one symmetric BLAS product (A·√D)(A·√D)ᵀ.
+    Column form (``G`` = AᵀA given, m < n): the same step through dz = du − dv,
+    (D⁻¹ + AᵀA)·dz = D⁻¹h − Aᵀrd and dλ = −rd − A·dz, an m×m system. Both by Cholesky
+    and triangular solves."""
+    n = A.shape[0]
+    try:
+        if G is None:
+            B = A * np.sqrt(D)
+            K = B @ B.T
+            K[np.diag_indices(n)] += 1.0
+            F = cho_factor(K, lower=True, check_finite=False)
+        else:
+            Dinv = 1.0 / D
+            M = G.copy()
+            M[np.diag_indices(M.shape[0])] += Dinv
+            F = cho_factor(M, lower=True, check_finite=False)
+            Atrd = A.T @ rd
+    except (LinAlgError, np.linalg.LinAlgError, ValueError):
+        return None
+
+    def direction(rc1, rc2):
+        h = rc1 / s1 - rc2 / s2
+        if G is None:
+            dlam = cho_solve(F, -rd - A @ h, check_finite=False)
+        else:
+            dz = cho_solve(F, Dinv * h - Atrd, check_finite=False)
+            dlam = -rd - A @ dz
+        g = A.T @ dlam
+        return dlam, (rc1 + u * g) / s1, (rc2 - v * g) / s2, -g, g
+
+    return direction
 
 
 def _warm_point(A, y, beta, z0, tol, scale):
@@ -89,6 +129,9 @@ def ipm_lasso(A, y, beta, *, tol=1e-12, max_iter=200, z0=None):
         if gap <= tol * scale ** 2:   # z0 already meets the tolerance, as a duality gap
             return z0.copy(), lam, 1
     At = A.T
+    # the normal equations in the smaller space: n×n I + A·D·Aᵀ (row form) or, with more
+    # samples than columns, m×m D⁻¹ + AᵀA (column form, AᵀA formed once)
+    G = At @ A if m < n else None
     it = 0
     for it in range(1, max_iter + 1):
         c = At @ lam
@@ -100,18 +143,9 @@ def ipm_lasso(A, y, beta, *, tol=1e-12, max_iter=200, z0=None):
         if np.linalg.norm(rd) <= tol * scale and 2 * m * mu <= tol * scale ** 2:
             break
         D = u / s1 + v / s2
-        K = (A * D) @ At
-        K[np.diag_indices(n)] += 1.0
-        try:
-            L = np.linalg.cholesky(K)
-        except np.linalg.LinAlgError:  # rounding at the end game: stop at the iterate
+        direction = _newton_system(A, D, rd, u, v, s1, s2, G)
+        if direction is None:  # rounding at the end game: stop at the iterate
             break
-
-        def direction(rc1, rc2):
-            rhs = -rd - A @ (rc1 / s1 - rc2 / s2)
-            dlam = np.linalg.solve(L.T, np.linalg.solve(L, rhs))
-            g = At @ dlam
-            return dlam, (rc1 + u * g) / s1, (rc2 - v * g) / s2, -g, g
 
         # predictor (affine scaling), then Mehrotra's centring + corrector
         dl, du, dv, ds1, ds2 = direction(-u * s1, -v * s2)
