@@ -149,6 +149,9 @@ def main():
     ap.add_argument("--exactgeo-budget", type=float, default=1200.0)
     ap.add_argument("--d3", type=int, default=0, help="also d = 3 with this N (0: skip)")
     ap.add_argument("--out-dir", default=os.path.join(HERE, "results"))
+    ap.add_argument("--exactgeo-only", action="store_true",
+                    help="run only exactgeo at --sizes; keep every other row and the peer, "
+                         "throughput and dask results of the existing scale.json")
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--d", type=int, default=2, help=argparse.SUPPRESS)
     ap.add_argument("--what", default="exactgeo", help=argparse.SUPPRESS)
@@ -164,6 +167,9 @@ def main():
     for N in sizes:
         rows.append(_child(["--one", str(N)], a.exactgeo_budget) | {"N": N})
         print("exactgeo", rows[-1], flush=True)
+    if a.exactgeo_only:
+        _merge_previous(a, rows, load)
+        return
     for N in sizes:                      # ascending; stop at the first miss
         c = _child(["--one", str(N), "--what", "clarabel"], a.clarabel_budget) | {"N": N}
         cl.append(c)
@@ -186,6 +192,23 @@ def main():
     with open(os.path.join(a.out_dir, "scale.md"), "w") as fh:
         fh.write(md)
     print(md)
+
+
+def _merge_previous(a, rows, load):
+    """--exactgeo-only: the new exactgeo rows replace those of the same N in the existing
+    scale.json; the peers, throughput and dask results stay as measured before."""
+    path = os.path.join(a.out_dir, "scale.json")
+    with open(path) as fh:
+        old = json.load(fh)
+    new = {r["N"]: r for r in rows}
+    merged = [new.pop(r["N"], r) for r in old["exactgeo"]] + list(new.values())
+    old.setdefault("reruns", []).append({"argv": sys.argv[1:], "load": load,
+                                         "sizes": [r["N"] for r in rows]})
+    old["exactgeo"] = merged
+    with open(path, "w") as fh:
+        json.dump(old, fh, indent=1, default=str)
+    _plot(merged, old["clarabel"], os.path.join(a.out_dir, "scale.png"))
+    print(f"merged exactgeo rows for N = {a.sizes} into {path} (load {load[0]:.2f})")
 
 
 def _plot(rows, cl, path):

@@ -493,7 +493,8 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                       on_round=on_round)
     W, res = out.W, out.restricted
     stop, message = out.stop, st["message"]
-    sol = final(W, res.z) if len(W) else None
+    # the final solve (IPM + LP crossover) runs once, after the margin columns are in
+    z_last = np.asarray(res.z, dtype=float) if len(W) else None
     if stop == "optimal":
         stop = "no-violation-float"
         message = (f"floating-point pricing of all {source.size} columns found no "
@@ -504,7 +505,7 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                               threshold=b_f * (1 - margin), client=client)
             if pr.idx.size:
                 W = np.concatenate([W, pr.idx])
-                sol = final(W, np.r_[np.asarray(sol.z, dtype=float), np.zeros(pr.idx.size)])
+                z_last = np.r_[z_last, np.zeros(pr.idx.size)]
                 message += (f"; {pr.idx.size} columns within {margin:g} of the dual "
                             "boundary added")
     elif stop == "no-candidate":
@@ -515,6 +516,7 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     elif stop != "time-limit":
         stop = "max-rounds"
         message = f"stopped at max_rounds={max_rounds}"
+    sol = final(W, z_last) if len(W) else None
     if sol is None:                                   # nothing was ever added
         sol = solve(np.zeros((n, 0)), yf, b_f, intercept=intercept)
     if not getattr(sol, "converged", True):

@@ -181,7 +181,15 @@ def _solve_ipm(A, y, beta, intercept, tol, nz, z0, t0, *, max_rounds=50, ws_size
     z[out.W] = zW
     theta = out.lam
     corr = src.price(theta, k=0).corr
-    z, _, _ = sparsify(Ac, yc, beta, z, theta, corr, out.primal, out.dual, tol)
+    zb, _, _ = sparsify(Ac, yc, beta, z, theta, corr, out.primal, out.dual, tol)
+    if zb is z:
+        # the crossover LP A_E·z_E = y − θ was infeasible by rounding (θ is only close to
+        # a residual): aim it at the fit of z's equicorrelation part, feasible by
+        # construction; the result is kept only if it meets the same gap test
+        E = np.abs(corr) >= beta * (1 - 1e-6)
+        zE = np.where(E & (z * np.sign(corr) > 0), z, 0.0)
+        zb, _, _ = sparsify(Ac, yc, beta, z, yc - Ac @ zE, corr, out.primal, out.dual, tol)
+    z = zb
     hist = [(h.seconds, h.primal, h.rel_gap) for h in out.history]
     return _final(A, y, nz, beta, z, intercept, tol, t0, dual_point=(theta, out.dual),
                   n_epochs=out.work, rounds=out.rounds, history=hist)

@@ -68,7 +68,9 @@ def prove() -> int:
     X = [[F(1), F(0)], [F(0), F(1)]]
     Y = [F(1), F(1)]
     for model in ("relu", "abs"):
-        res = fit(X, Y, model=model, reg="l2", bias=False, beta=F(1, 10), certify=True)
+        w2 = {"route": "dictionary"}      # the W2 dictionary (with --certify: cells route)
+        res = fit(X, Y, model=model, reg="l2", bias=False, beta=F(1, 10), certify=True,
+                  family_options=w2)
         if res.objective_exact is not None:
             assert res.objective_exact == F(19, 100), f"{model}: W2 value {res.objective_exact}"
         else:
@@ -84,7 +86,7 @@ def prove() -> int:
         # exact column generation: ball-arithmetic KKT, then the tie S(r) = β decided over
         # algebraic numbers — the library certifies √2/10 − 1/200 as the global optimum
         ex = fit(X, Y, model=model, reg="l2", bias=False, beta=F(1, 10), colgen=True,
-                 certify=True)
+                 certify=True, family_options=w2)
         assert ex.certificate.status == "certified-optimal", f"{model}: {ex.certificate.status}"
         assert sp.simplify(ex.certificate.objective_algebraic - p10) == 0, "algebraic optimum"
         lo, hi = ex.objective_enclosure
