@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..numbers.scalars import iter_leaves
+
 __all__ = ["is_symbolic", "symbolic_array", "to_symbolic", "expand", "cancel",
            "reject_symbolic", "is_zero"]
 
@@ -36,16 +38,6 @@ def _is_sympy(v) -> bool:
 def _is_symbolic_scalar(v) -> bool:
     """A sympy object that is not a rational number (a symbol, an expression, sqrt(2), …)."""
     return _is_sympy(v) and not getattr(v, "is_Rational", False)
-
-
-def _leaves(a):
-    if isinstance(a, np.ndarray):
-        yield from a.flat
-    elif isinstance(a, (list, tuple)):
-        for item in a:
-            yield from _leaves(item)
-    else:
-        yield a
 
 
 def _matrix_to_array(a):
@@ -75,7 +67,7 @@ def holds_symbols(a) -> bool:
     if isinstance(a, np.ndarray) and a.dtype != object:
         return False
     return any(_is_symbolic_scalar(v) or (_is_sympy(v) and hasattr(v, "shape"))
-               for v in _leaves(a))
+               for v in iter_leaves(a))
 
 
 def to_symbolic(a, name: str = "array") -> np.ndarray:

@@ -27,8 +27,9 @@ import numpy as np
 
 __all__ = [
     "Fraction", "is_exact_scalar", "is_exact", "to_fraction", "as_exact_array",
-    "as_float_array", "as_array", "fraction_str", "parse_fraction_str", "to_float",
-    "describe", "check_float_range", "check_max_bytes", "FLOAT_MAX", "MAX_DECIMAL_EXPONENT",
+    "as_float_array", "as_array", "fraction_str", "int_str", "parse_fraction_str", "to_float",
+    "iter_leaves", "describe", "check_float_range", "check_max_bytes", "FLOAT_MAX",
+    "MAX_DECIMAL_EXPONENT",
 ]
 
 
@@ -191,12 +192,17 @@ def to_float(q, name: str = "value") -> float:
                          "expected |value| < 1.8e308") from None
 
 
-def _iter_leaves(a):
+def iter_leaves(a):
+    """The scalars of a nested list/tuple or array, depth first.
+
+    >>> list(iter_leaves([1, (2, [3])]))
+    [1, 2, 3]
+    """
     if isinstance(a, np.ndarray):
         yield from a.flat
     elif isinstance(a, (list, tuple)):
         for item in a:
-            yield from _iter_leaves(item)
+            yield from iter_leaves(item)
     else:
         yield a
 
@@ -211,7 +217,7 @@ def is_exact(a) -> bool:
     """
     if isinstance(a, np.ndarray) and a.dtype != object:
         return False
-    leaves = list(_iter_leaves(a))
+    leaves = list(iter_leaves(a))
     if not leaves or not all(is_exact_scalar(v) for v in leaves):
         return False
     if isinstance(a, np.ndarray):
@@ -240,7 +246,7 @@ def as_float_array(a, name: str = "array") -> np.ndarray:
         raise TypeError(f"{name}: expected numbers, got bool values; convert with "
                         f"{name}.astype(float) if 0/1 is meant")
     if not isinstance(a, np.ndarray) or a.dtype == object:
-        for v in _iter_leaves(a):
+        for v in iter_leaves(a):
             if isinstance(v, (bool, np.bool_)):
                 raise TypeError(f"{name}: expected numbers, got the bool {v!r}")
     try:
@@ -302,7 +308,7 @@ def as_array(a, name: str = "array"):
         if a.dtype.kind not in "iuf":
             raise TypeError(f"{name}: expected a numeric array, got dtype {a.dtype}")
         return as_float_array(a, name), False
-    leaves = list(_iter_leaves(a))
+    leaves = list(iter_leaves(a))
     kinds = set()
     for v in leaves:
         if is_exact_scalar(v):
