@@ -112,6 +112,12 @@ def _g(x) -> str:
     return f"{x:.3g}"
 
 
+def _time_limit(st: dict, message: str) -> "Priced":
+    """The empty pricing that ends the working-set loop at ``max_seconds``, with why."""
+    st["message"] = message
+    return Priced(np.zeros(0, dtype=np.int64), np.zeros(0), math.nan, stop="time-limit")
+
+
 def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds: int = 50,
                       tol: float = 1e-6, lasso_tol: float = 1e-10, samples: int = 2000,
                       seed: int = 0, atoms=None, dictionary=None,
@@ -208,23 +214,19 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
     def price(res, W):
         rounds = st["round"] + 1
         if deadline is not None and clock() > deadline:
-            st["message"] = (f"stopped at max_seconds={max_seconds:g} after {rounds - 1} "
-                             f"rounds ({clock() - t0:.1f} s)")
-            return Priced(np.zeros(0, dtype=np.int64), np.zeros(0), math.nan,
-                          stop="time-limit")
+            return _time_limit(st, f"stopped at max_seconds={max_seconds:g} after "
+                                   f"{rounds - 1} rounds ({clock() - t0:.1f} s)")
         st.update(round=rounds, t=clock())
         try:
             pr = src.price(res.r, progress=tick)
         except _TimeUp as up:
             st["work"] += int(up.done)
             st["t_pricing"] += clock() - st["t"]
-            st["message"] = (
+            return _time_limit(st, (
                 f"stopped at max_seconds={max_seconds:g} during the pricing of round "
                 f"{rounds} ({up.done / max(up.total, 1):.0%} of {_g(up.total)} {up.unit}"
                 f" priced, {clock() - t0:.1f} s); the solution of round {rounds - 1} "
-                "is returned")
-            return Priced(np.zeros(0, dtype=np.int64), np.zeros(0), math.nan,
-                          stop="time-limit")
+                "is returned"))
         dt = clock() - st["t"]
         st["t_pricing"] += dt
         w = int(plan["candidates"]) if plan["candidates"] else 0
@@ -420,10 +422,8 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     def price(res, W):
         rounds = st["round"] + 1
         if deadline is not None and clock() > deadline:
-            st["message"] = (f"stopped at max_seconds={max_seconds:g} after {rounds - 1} "
-                             f"rounds ({clock() - t0:.1f} s)")
-            return Priced(np.zeros(0, dtype=np.int64), np.zeros(0), math.nan,
-                          stop="time-limit")
+            return _time_limit(st, f"stopped at max_seconds={max_seconds:g} after "
+                                   f"{rounds - 1} rounds ({clock() - t0:.1f} s)")
         st["round"] = rounds
         t = clock()
         if pool["idx"].size and st["cache_rounds"] < 4:
@@ -456,11 +456,9 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                                   per_anchor=per_anchor, progress=tick, client=client)
         except _TimeUp as up:
             st["t_pricing"] += clock() - t
-            st["message"] = (f"stopped at max_seconds={max_seconds:g} during the pricing of "
-                             f"round {rounds} ({up.done / max(up.total, 1):.0%} of "
-                             f"{_g(up.total)} {up.unit} priced)")
-            return Priced(np.zeros(0, dtype=np.int64), np.zeros(0), math.nan,
-                          stop="time-limit")
+            return _time_limit(st, f"stopped at max_seconds={max_seconds:g} during the "
+                                   f"pricing of round {rounds} ({up.done / max(up.total, 1):.0%}"
+                                   f" of {_g(up.total)} {up.unit} priced)")
         dt = clock() - t
         st["t_pricing"] += dt
         st["work"] += source.size
