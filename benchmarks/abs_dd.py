@@ -19,22 +19,13 @@ Data: X ~ default_rng(0).standard_normal((n, 3)), y = sign(x_1 x_2) + x_3 / 2, r
 r = y − mean(y) (the residual the oracle sees at large β). Times are medians over ``--reps``.
 """
 import argparse
-import statistics
-import time
 
 import numpy as np
 
 import exactgeo
 from exactgeo.families import AbsChainsDD, TwoLayerFamily
 
-
-def timed(fn, reps):
-    ts, out = [], None
-    for _ in range(reps):
-        t = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts), out
+from _timing import timed
 
 
 def numpy_peer(X, r, M, seed=0, block=64):

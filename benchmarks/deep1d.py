@@ -9,7 +9,6 @@ Data: N distinct integers x in [0, 10N) and targets y in {-5..5} from numpy's
 default_rng(seed = N + depth), β = 1/2 (exact). Float solves are medians over ``--reps`` runs.
 """
 import argparse
-import statistics
 import time
 from fractions import Fraction
 
@@ -18,6 +17,8 @@ import numpy as np
 import exactgeo
 from exactgeo.families import get_family
 from exactgeo.lasso.solver import solve
+
+from _timing import timed
 
 CASES = [("relu", 4, 20, 30.0, {}), ("relu", 4, 20, 30.0, {"vertices": True}),
          ("abs", 3, 50, 30.0, {}), ("abs", 4, 20, 60.0, {})]
@@ -37,15 +38,6 @@ def clarabel(A, y, beta):
     prob = cp.Problem(cp.Minimize(0.5 * cp.sum_squares(A @ z + xi - y) + beta * cp.norm1(z)))
     prob.solve(solver=cp.CLARABEL)
     return prob.value
-
-
-def timed(fn, reps):
-    ts, out = [], None
-    for _ in range(reps):
-        t = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts), out
 
 
 def main():
