@@ -385,7 +385,7 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
 
     def restricted(W, z0, _last):
         # the interior point on the held columns (centred for the intercept), to 1e-3 of
-        # the outer gap; the solver's LP crossover (a basic solution for the exact KKT
+        # the outer gap; the solver's purification (a basic solution for the exact KKT
         # step) runs once, on the final working set
         from .ipm import ipm_lasso
         A = hold(W)
@@ -491,7 +491,7 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                       on_round=on_round)
     W, res = out.W, out.restricted
     stop, message = out.stop, st["message"]
-    # the final solve (IPM + LP crossover) runs once, after the margin columns are in
+    # the final solve (IPM + purification) runs once, after the margin columns are in
     z_last = np.asarray(res.z, dtype=float) if len(W) else None
     if stop == "optimal":
         stop = "no-violation-float"

@@ -128,7 +128,7 @@ def _solve_ipm(A, y, beta, intercept, tol, nz, z0, t0, *, max_rounds=50, ws_size
     """Interior point on a working set (normalised units): the working set starts with
     the columns most correlated with the residual of the warm start (and its support),
     doubles while columns violate |A_kᵀr| ≤ β and sheds columns far from active; every
-    inner solve is warm-started from the previous coefficients. Then a crossover to a
+    inner solve is warm-started from the previous coefficients. Then a purification to a
     basic solution (:func:`.basic.sparsify`)."""
     Ac, yc = nz.Ac, nz.yc
     n, p = Ac.shape
@@ -181,15 +181,7 @@ def _solve_ipm(A, y, beta, intercept, tol, nz, z0, t0, *, max_rounds=50, ws_size
     z[out.W] = zW
     theta = out.lam
     corr = src.price(theta, k=0).corr
-    zb, _, _ = sparsify(Ac, yc, beta, z, theta, corr, out.primal, out.dual, tol)
-    if zb is z:
-        # the crossover LP A_E·z_E = y − θ was infeasible by rounding (θ is only close to
-        # a residual): aim it at the fit of z's equicorrelation part, feasible by
-        # construction; the result is kept only if it meets the same gap test
-        E = np.abs(corr) >= beta * (1 - 1e-6)
-        zE = np.where(E & (z * np.sign(corr) > 0), z, 0.0)
-        zb, _, _ = sparsify(Ac, yc, beta, z, yc - Ac @ zE, corr, out.primal, out.dual, tol)
-    z = zb
+    z, _, _ = sparsify(Ac, yc, beta, z, theta, corr, out.primal, out.dual, tol)
     hist = [(h.seconds, h.primal, h.rel_gap) for h in out.history]
     return _final(A, y, nz, beta, z, intercept, tol, t0, dual_point=(theta, out.dual),
                   n_epochs=out.work, rounds=out.rounds, history=hist)
@@ -284,7 +276,7 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
 
     A float64 (n, p), y (n,), β > 0. The working-set loop (:mod:`.working_set`) with an
     inner solver; ``method``: "ipm" (interior point, :mod:`.ipm`, on a working set that
-    grows by the violating columns, then an LP crossover to a basic solution), "cd"
+    grows by the violating columns, then a purification to a basic solution), "cd"
     (coordinate descent, numba, Anderson extrapolation, on working sets chosen by
     distance to the dual constraint boundary, gap-safe screening and a least-squares
     KKT "polish" on the current support/sign pattern), "active-set", or "auto" (ipm for

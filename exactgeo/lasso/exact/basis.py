@@ -59,20 +59,32 @@ class ExactLasso:
 
 def basic_guess(Af, zt, E, intercept, yf, rt, signs):
     """A basic float guess supported on E (independent columns), for the greedy basis:
-    the LP crossover (:func:`exactgeo.lasso.basic.crossover`), else z̃ on E purified along
-    null directions."""
+    z̃'s part on E that agrees with ``signs``, purified along null directions (fit and
+    signs kept, :func:`exactgeo.lasso.basic.purify`) when that part carries z̃'s fit (a
+    basic solution's does), else the LP crossover onto y − r̃
+    (:func:`exactgeo.lasso.basic.crossover`)."""
     idx = np.array(sorted(E), dtype=int)
+    out = np.zeros_like(zt)
     if not idx.size:
-        return np.zeros_like(zt)
-    out = crossover(Af, yf, rt, idx, [signs[k] for k in idx], intercept)
-    if out is None:
-        out = np.zeros_like(zt)
-        out[idx] = purify(Af[:, idx], zt[idx], intercept=intercept)
+        return out
+    s = np.array([signs[k] for k in idx])
+    zE = np.where(zt[idx] * s > 0, zt[idx], 0.0)
+    fit, off = Af @ zt, Af[:, idx] @ zE
+    if intercept:
+        fit, off = fit - fit.mean(), off - off.mean()
+    if np.linalg.norm(fit - off) <= 1e-9 * max(np.linalg.norm(fit), 1e-300):
+        out[idx] = purify(Af[:, idx], zE, intercept=intercept)
+        return out
+    lp = crossover(Af, yf, rt, idx, s, intercept)
+    if lp is not None:
+        return lp
+    out[idx] = purify(Af[:, idx], zE, intercept=intercept)
     return out
 
 
 def float_start(Af, yf, sol, zt, beta, tau, intercept):
-    """Equicorrelation set E = {k : |A_kᵀr̃| ≥ β(1 − τ)}, signs and a basic guess on E.
+    """Equicorrelation set E = {k : |A_kᵀr̃| ≥ β(1 − τ)} (and z̃'s support within
+    10⁻⁴ of β), signs (z̃'s, else r̃'s) and a basic guess on E.
 
     r̃ is the solver's dual point when it has one: it estimates the unique optimal
     residual best (for an interior-point solution far better than y − Az̃).
@@ -85,8 +97,12 @@ def float_start(Af, yf, sol, zt, beta, tau, intercept):
     if intercept:
         rt = rt - rt.mean()
     corr_t = Af.T @ rt
-    E = set(np.flatnonzero(np.abs(corr_t) >= beta * (1 - tau)).tolist())
-    signs = {k: int(np.sign(corr_t[k])) or int(np.sign(zt[k])) or 1 for k in E}
+    near = np.abs(corr_t) >= beta * (1 - tau)
+    # the solver's own support is equicorrelated at its residual, which r̃ (a dual point
+    # of the working set) may place a little further below β
+    near |= (zt != 0) & (np.abs(corr_t) >= beta * (1 - 1e-4))
+    E = set(np.flatnonzero(near).tolist())
+    signs = {k: int(np.sign(zt[k])) or int(np.sign(corr_t[k])) or 1 for k in E}
     return corr_t, E, signs, basic_guess(Af, zt, E, intercept, yf, rt, signs)
 
 

@@ -33,7 +33,7 @@ from ..working_set import Restricted, working_set
 from .ball import certify_ball
 from .basis import (ExactLasso, Repair, basic_guess, choose_basis, equicorrelation_basis,
                     float_start)
-from .rational import fmpq
+from .rational import frac_int_vec
 
 __all__ = ["ExactLasso", "certify_lasso", "kkt_solve_rational"]
 
@@ -64,29 +64,30 @@ def _validate(A, y, beta, sol, norm_sq, intercept):
 
 
 def kkt_solve_rational(A, y, beta, F, s, intercept):
-    """Exact θ for MᵀMθ = Mᵀy − (βs, 0), M = [A_F, 𝟙]; returns (z_F, ξ, r) over ℚ."""
+    """Exact θ for MᵀMθ = Mᵀy − (βs, 0), M = [A_F, 𝟙]; returns (z_F, ξ, r) over ℚ.
+
+    In integers: column j of M is N_j/d_j (N = the integer columns, d their
+    denominators), so with θ = Dφ the system is NᵀNφ = Nᵀy − D(βs, 0), scaled by the
+    denominators of y and β — one fmpz Gram product and one exact solve (flint)."""
     import flint
     n = A.shape[0]
-    m = len(F) + (1 if intercept else 0)
-    M = flint.fmpq_mat(n, m)
-    for j, k in enumerate(F):
-        for i in range(n):
-            q = A[i, k]
-            if q:
-                M[i, j] = fmpq(q)
-    if intercept:
-        for i in range(n):
-            M[i, m - 1] = 1
-    Y = flint.fmpq_mat(n, 1, [fmpq(q) for q in y])
-    Mt = M.transpose()
-    rhs = Mt * Y
-    for j in range(len(F)):
-        rhs[j, 0] -= fmpq(beta) * int(s[j])
-    theta = (Mt * M).solve(rhs)
-    fit = M * theta
-    th = [Fraction(int(theta[j, 0].p), int(theta[j, 0].q)) for j in range(m)]
-    r = np.array([y[i] - Fraction(int(fit[i, 0].p), int(fit[i, 0].q)) for i in range(n)],
-                 dtype=object)
+    cols = [frac_int_vec(A[:, k]) for k in F] + ([([1] * n, 1)] if intercept else [])
+    m = len(cols)
+    N = flint.fmpz_mat(m, n, [v for c, _ in cols for v in c]).transpose()
+    y_int, y_den = frac_int_vec(list(y))
+    b_num, b_den = beta.numerator, beta.denominator
+    Y = flint.fmpz_mat(n, 1, y_int)
+    Nt = N.transpose()
+    h = Nt * Y                                       # ·(1/y_den)
+    scale = y_den * b_den                            # clears y's and β's denominators
+    rhs = flint.fmpz_mat(m, 1, [int(h[j, 0]) * b_den - (
+        y_den * b_num * cols[j][1] * int(s[j]) if j < len(F) else 0) for j in range(m)])
+    phi = (Nt * N).solve(rhs)                        # φ·scale
+    num, den = phi.numer_denom()
+    den = int(den) * scale
+    fit = N * num                                    # (y − r)·den
+    th = [Fraction(int(num[j, 0]) * cols[j][1], den) for j in range(m)]
+    r = np.array([y[i] - Fraction(int(fit[i, 0]), den) for i in range(n)], dtype=object)
     zF = th[:len(F)]
     xi = th[-1] if intercept else Fraction(0)
     return zF, xi, r
@@ -159,7 +160,11 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
         return working_set(src, solve, np.array(sorted(W), dtype=np.int64), price=price,
                            select=rep, optimal=optimal, max_rounds=rounds)
 
-    out = run(E, 1)
+    # first the guess's own support: a basic float solution's support is the exact one
+    # when its residual is optimal (E may hold columns just below β, which the exact
+    # equations would force onto β); the repair rounds widen it to E
+    S0 = {k for k in E if zt[k] != 0}
+    out = run(S0 or E, 1)
     if out.stop != "optimal" and max_rounds > 1:
         W = None
         if resolve:
