@@ -124,10 +124,10 @@ def _final(A, y, nz, beta, z, intercept, tol, t0, *, dual_point=None, **kw) -> L
 # ----------------------------------------------------------------- interior point
 
 def _solve_ipm(A, y, beta, intercept, tol, nz, z0, t0, *, max_rounds=50, ws_size=None,
-               prune=0.2, deadline=None, verbose=False):
+               prune=0.02, deadline=None, verbose=False):
     """Interior point on a working set (normalised units): the working set starts with
     the columns most correlated with the residual of the warm start (and its support),
-    doubles while columns violate |A_kᵀr| ≤ β and sheds columns far from active; every
+    doubles while columns violate |A_kᵀr| ≤ β and sheds columns below (1 − prune)β; every
     inner solve is warm-started from the previous coefficients. Then a purification to a
     basic solution (:func:`.basic.sparsify`)."""
     Ac, yc = nz.Ac, nz.yc
