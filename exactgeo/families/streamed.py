@@ -45,7 +45,7 @@ from .base import Pricing
 from .budget import PricingTooLarge, fmt_bytes, pricing_subset_bytes
 
 __all__ = ["unrank", "unrank_many", "rank", "rank_blocks", "block_plan", "streamed_correlations",
-           "bounded_correlations", "feature_sums", "price_rigorous", "U", "error_bound"]
+           "bounded_correlations", "feature_sums", "feature_columns", "price_rigorous", "U", "error_bound"]
 
 U = 2.0 ** -53                #: unit roundoff of float64
 _TILE = 64                    # candidates per parallel task
@@ -297,6 +297,36 @@ def feature_sums(P, W):
                 s += max(z[i], 0.0)
             out[k] = s
     return out
+
+
+@nb.njit(cache=True, parallel=True)
+def feature_columns(P, W, C, sg, deg, relu):
+    """Float columns σ(s_k·z_k) (n, m), Fortran order, in one pass: z_ik = Σ_c P_ic W_kc,
+    cleaned as the family's float dictionary cleans them — 0 at the spanning samples C_k
+    (pool rows < n) and where |z_ik| ≤ 1e-13 Σ_c |P_ic W_kc| — and 0 for degenerate
+    candidates (``deg``); ``sg`` ±1 per column, σ = relu if ``relu`` else |·|."""
+    m = W.shape[0]
+    n, dim = P.shape
+    k = C.shape[1]
+    out = np.zeros((m, n))
+    for j in nb.prange(m):
+        if deg[j]:
+            continue
+        for i in range(n):
+            z = 0.0
+            a = 0.0
+            for c in range(dim):
+                t = P[i, c] * W[j, c]
+                z += t
+                a += abs(t)
+            if abs(z) <= 1e-13 * a:
+                continue
+            z *= sg[j]
+            out[j, i] = max(z, 0.0) if relu else abs(z)
+        for t in range(k):
+            if C[j, t] < n:
+                out[j, C[j, t]] = 0.0
+    return out.T
 
 
 def error_bound(ab, n: int) -> np.ndarray:

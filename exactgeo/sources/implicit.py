@@ -165,12 +165,12 @@ class ImplicitSource:
         ranks, sg = self._split(idx)
         if not len(ranks):
             return np.zeros((self.n, 0))
-        B = self.family.subset_block(self.X, self._subsets_of_ranks(ranks), prep=self._prep,
-                                     need_Z=True)
-        from ..numbers import sigma
-        Z = B.Z * sg[None, :]
-        Z[:, B.deg] = 0.0
-        return sigma(self.family.activation, Z) + 0.0
+        from ..families.streamed import feature_columns
+        C = self._subsets_of_ranks(ranks)
+        B = self.family.subset_block(self.X, C, prep=self._prep)
+        return feature_columns(np.ascontiguousarray(self._prep.pool[:self.n]),
+                               np.ascontiguousarray(B.W), C, np.asarray(sg, dtype=np.float64),
+                               np.asarray(B.deg), self.family.activation == "relu")
 
     def exact_dictionary(self, idx):
         """The exact :class:`~exactgeo.families.Dictionary` of the columns ``idx``."""
