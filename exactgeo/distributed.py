@@ -117,7 +117,10 @@ def price_distributed(client, source, r, k: int, *, exclude=None, threshold=None
     stops = [min(total, s + per * blk) for s in starts]
     spec = source.spec()
     excl = None if exclude is None else np.asarray(exclude, dtype=np.int64)
-    [spec_f, r_f] = client.scatter([spec, np.asarray(r, dtype=float)], broadcast=True)
+    # unique keys (hash=False): a content-hashed key of an earlier call may still be in
+    # release on the workers, and a task depending on it is then cancelled
+    [spec_f, r_f] = client.scatter([spec, np.asarray(r, dtype=float)], broadcast=True,
+                                   hash=False)
     futs = client.map(_price_task, [spec_f] * len(starts), [r_f] * len(starts), starts,
                       stops, [k] * len(starts), [excl] * len(starts),
                       [threshold] * len(starts), [rank_beta] * len(starts),

@@ -145,7 +145,9 @@ def certify_ball(A, Af, y, beta, zt, sol, norm_sq, intercept, tau, max_rounds, m
     absCf = np.abs(Cf)
     yf = np.array([float(q) for q in y])
     bf = float(beta)
-    _, E, signs, zt = float_start(Cf, yf, sol, zt, bf, tau, intercept)
+    # the LP crossover onto the dual point's fit picks the guess: on the small, highly
+    # degenerate ℓ2 dictionaries its vertex repairs where z̃'s own may repeat
+    _, E, signs, zt = float_start(Cf, yf, sol, zt, bf, tau, intercept, trust_primal=False)
     source = ExplicitSource(Cf, exact=A, norm_sq=norm_sq)
 
     def describe(rnd, bad, pr):

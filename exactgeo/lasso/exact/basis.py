@@ -57,32 +57,39 @@ class ExactLasso:
         return self.status in ("exact", "enclosed")
 
 
-def basic_guess(Af, zt, E, intercept, yf, rt, signs):
-    """A basic float guess supported on E (independent columns), for the greedy basis:
-    z̃'s part on E that agrees with ``signs``, purified along null directions (fit and
-    signs kept, :func:`exactgeo.lasso.basic.purify`) when that part carries z̃'s fit (a
-    basic solution's does), else the LP crossover onto y − r̃
-    (:func:`exactgeo.lasso.basic.crossover`)."""
+def basic_guess(Af, zt, E, intercept, yf, rt, signs, beta, trust_primal=True):
+    """A basic float guess supported on E (independent columns), for the greedy basis.
+    When ``trust_primal`` and z̃ is itself a float KKT point (its own residual r:
+    |A_kᵀr| ≤ β(1 + 10⁻⁶) for every k, ≥ β(1 − 10⁻⁶) on its support, inside E), its
+    part on E purified along null
+    directions (fit and signs kept, :func:`exactgeo.lasso.basic.purify`); else the LP
+    crossover onto y − r̃ (:func:`exactgeo.lasso.basic.crossover`), which trusts the dual
+    point instead."""
     idx = np.array(sorted(E), dtype=int)
     out = np.zeros_like(zt)
     if not idx.size:
         return out
     s = np.array([signs[k] for k in idx])
-    zE = np.where(zt[idx] * s > 0, zt[idx], 0.0)
-    fit, off = Af @ zt, Af[:, idx] @ zE
+    supp = np.flatnonzero(zt)
+    r = yf - Af @ zt
     if intercept:
-        fit, off = fit - fit.mean(), off - off.mean()
-    if np.linalg.norm(fit - off) <= 1e-9 * max(np.linalg.norm(fit), 1e-300):
-        out[idx] = purify(Af[:, idx], zE, intercept=intercept)
+        r = r - r.mean()
+    c = np.abs(Af.T @ r)
+    if trust_primal and supp.size and np.isin(supp, idx).all() and \
+            c.max() <= beta * (1 + 1e-6) and \
+            c[supp].min() >= beta * (1 - 1e-6):
+        out[idx] = purify(Af[:, idx], np.where(zt[idx] * s > 0, zt[idx], 0.0),
+                          intercept=intercept)
         return out
     lp = crossover(Af, yf, rt, idx, s, intercept)
-    if lp is not None:
-        return lp
-    out[idx] = purify(Af[:, idx], zE, intercept=intercept)
-    return out
+    if lp is None:
+        out[idx] = purify(Af[:, idx], np.where(zt[idx] * s > 0, zt[idx], 0.0),
+                          intercept=intercept)
+        return out
+    return lp
 
 
-def float_start(Af, yf, sol, zt, beta, tau, intercept):
+def float_start(Af, yf, sol, zt, beta, tau, intercept, trust_primal=True):
     """Equicorrelation set E = {k : |A_kᵀr̃| ≥ β(1 − τ)} (and z̃'s support within
     10⁻⁴ of β), signs (z̃'s, else r̃'s) and a basic guess on E.
 
@@ -103,7 +110,8 @@ def float_start(Af, yf, sol, zt, beta, tau, intercept):
     near |= (zt != 0) & (np.abs(corr_t) >= beta * (1 - 1e-4))
     E = set(np.flatnonzero(near).tolist())
     signs = {k: int(np.sign(zt[k])) or int(np.sign(corr_t[k])) or 1 for k in E}
-    return corr_t, E, signs, basic_guess(Af, zt, E, intercept, yf, rt, signs)
+    return corr_t, E, signs, basic_guess(Af, zt, E, intercept, yf, rt, signs, beta,
+                                         trust_primal)
 
 
 def drop_columns(E, bad, Af):

@@ -176,7 +176,7 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
                 W = set(np.flatnonzero(np.abs(corr_t) >= bf * (1 - tau)).tolist())
                 rep.signs = {k: int(np.sign(corr_t[k])) or int(np.sign(s2.z[k])) or 1
                              for k in W}
-                rep.zt = basic_guess(Af, s2.z, W, intercept, yf, rt, rep.signs)
+                rep.zt = basic_guess(Af, s2.z, W, intercept, yf, rt, rep.signs, bf)
         if W is None:
             W, _ = rep(out.W, out.restricted, out.priced)
         if W is not None:
