@@ -327,10 +327,9 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     those (one matrix product) while their worst violation exceeds half the last full
     pass's — or, while the rounds since that pass took less time than the pass itself,
     while they hold any violation — else a full pass runs; only a full pass can stop the
-    loop. Then one more
-    streamed pass adds the
-    columns within ``margin`` of the dual boundary (|A_kᵀλ| ≥ β(1 − margin)), so the
-    exact KKT step sees every column that may be active at the exact optimum.
+    loop. Then one more streamed pass adds the columns within ``margin`` of the dual
+    boundary (|A_kᵀλ| ≥ β(1 − margin)), so the exact KKT step sees every column that may
+    be active at the exact optimum.
 
     The run never claims optimality (floating point): the exact KKT on the held columns
     and the exact certificate over the whole dictionary (rigorous streamed pricing,

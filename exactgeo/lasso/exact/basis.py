@@ -61,10 +61,9 @@ def basic_guess(Af, zt, E, intercept, yf, rt, signs, beta, trust_primal=True):
     """A basic float guess supported on E (independent columns), for the greedy basis.
     When ``trust_primal`` and z̃ is itself a float KKT point (its own residual r:
     |A_kᵀr| ≤ β(1 + 10⁻⁶) for every k, ≥ β(1 − 10⁻⁶) on its support, inside E), its
-    part on E purified along null
-    directions (fit and signs kept, :func:`exactgeo.lasso.basic.purify`); else the LP
-    crossover onto y − r̃ (:func:`exactgeo.lasso.basic.crossover`), which trusts the dual
-    point instead."""
+    part on E purified along null directions (fit and signs kept,
+    :func:`exactgeo.lasso.basic.purify`); else the LP crossover onto y − r̃
+    (:func:`exactgeo.lasso.basic.crossover`), which trusts the dual point instead."""
     idx = np.array(sorted(E), dtype=int)
     out = np.zeros_like(zt)
     if not idx.size:
@@ -75,18 +74,14 @@ def basic_guess(Af, zt, E, intercept, yf, rt, signs, beta, trust_primal=True):
     if intercept:
         r = r - r.mean()
     c = np.abs(Af.T @ r)
-    if trust_primal and supp.size and np.isin(supp, idx).all() and \
-            c.max() <= beta * (1 + 1e-6) and \
-            c[supp].min() >= beta * (1 - 1e-6):
-        out[idx] = purify(Af[:, idx], np.where(zt[idx] * s > 0, zt[idx], 0.0),
-                          intercept=intercept)
-        return out
-    lp = crossover(Af, yf, rt, idx, s, intercept)
-    if lp is None:
-        out[idx] = purify(Af[:, idx], np.where(zt[idx] * s > 0, zt[idx], 0.0),
-                          intercept=intercept)
-        return out
-    return lp
+    kkt = trust_primal and supp.size and np.isin(supp, idx).all() and \
+        c.max() <= beta * (1 + 1e-6) and c[supp].min() >= beta * (1 - 1e-6)
+    lp = None if kkt else crossover(Af, yf, rt, idx, s, intercept)
+    if lp is not None:
+        return lp
+    out[idx] = purify(Af[:, idx], np.where(zt[idx] * s > 0, zt[idx], 0.0),
+                      intercept=intercept)
+    return out
 
 
 def float_start(Af, yf, sol, zt, beta, tau, intercept, trust_primal=True):
