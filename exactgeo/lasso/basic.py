@@ -58,7 +58,7 @@ def polish(A, y, beta, z, *, rounds=20):
         best[S] = zS
         corr = A.T @ (y - A[:, S] @ zS)
         corr[S] = 0.0
-        viol = np.flatnonzero(np.abs(corr) > beta * (1 + 1e-9))
+        viol = np.flatnonzero(np.abs(corr) > beta * (1 + 1e-12))
         if viol.size == 0:
             break
         viol = viol[np.argsort(-np.abs(corr[viol]))][:max(n - 1 - S.size, 0)]
