@@ -188,7 +188,7 @@ def main():
     with open(os.path.join(a.out_dir, "scale.json"), "w") as fh:
         json.dump({"argv": sys.argv[1:], "load": load, "exactgeo": rows, "clarabel": cl,
                    "throughput": thr, "dask": dk, "d3": d3}, fh, indent=1, default=str)
-    md = _markdown(rows, cl, thr, dk, d3, load, a)
+    md = _markdown(rows, cl, thr, dk, d3, load, sys.argv[1:])
     with open(os.path.join(a.out_dir, "scale.md"), "w") as fh:
         fh.write(md)
     print(md)
@@ -196,7 +196,8 @@ def main():
 
 def _merge_previous(a, rows, load):
     """--exactgeo-only: the new exactgeo rows replace those of the same N in the existing
-    scale.json; the peers, throughput and dask results stay as measured before."""
+    scale.json; the peers, throughput and dask results stay as measured before; the plot
+    and the table are written again from the merged numbers."""
     path = os.path.join(a.out_dir, "scale.json")
     with open(path) as fh:
         old = json.load(fh)
@@ -208,6 +209,9 @@ def _merge_previous(a, rows, load):
     with open(path, "w") as fh:
         json.dump(old, fh, indent=1, default=str)
     _plot(merged, old["clarabel"], os.path.join(a.out_dir, "scale.png"))
+    with open(os.path.join(a.out_dir, "scale.md"), "w") as fh:
+        fh.write(_markdown(merged, old["clarabel"], old["throughput"], old["dask"],
+                           old.get("d3"), old["load"], old["argv"], old["reruns"]))
     print(f"merged exactgeo rows for N = {a.sizes} into {path} (load {load[0]:.2f})")
 
 
@@ -233,12 +237,24 @@ def _plot(rows, cl, path):
     fig.savefig(path, dpi=110)
 
 
-def _markdown(rows, cl, thr, dk, d3, load, a):
-    L = [f"Command: `python benchmarks/scale.py --sizes {a.sizes} --clarabel-budget "
-         f"{a.clarabel_budget:g} --exactgeo-budget {a.exactgeo_budget:g}" +
-         (f" --d3 {a.d3}" if a.d3 else "") + "`",
-         "", f"Load average at start: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} "
-         f"(2 cores, shared).", "",
+def _markdown(rows, cl, thr, dk, d3, load, argv, reruns=()):
+    d3_n = argv[argv.index("--d3") + 1] if "--d3" in argv else "?"
+    L = [f"Command: `python benchmarks/scale.py {' '.join(argv)}`", "",
+         f"Load average at start: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} "
+         f"(2 cores, shared)."]
+    claimed: set = set()
+    latest = []                     # each N's row comes from the last run that measured it
+    for rr in reversed(list(reruns)):
+        sizes = [N for N in rr["sizes"] if N not in claimed]
+        claimed.update(sizes)
+        if sizes:
+            latest.insert(0, dict(rr, sizes=sizes))
+    for rr in latest:
+        L += ["", f"exactgeo rows for N = {', '.join(map(str, rr['sizes']))} re-run by "
+              f"`python benchmarks/scale.py {' '.join(rr['argv'])}` (load "
+              f"{rr['load'][0]:.2f}); the peer, throughput and dask results stay as "
+              "measured by the command above."]
+    L += ["",
          "| N | exactgeo seconds | status | peak RSS (MiB) | route | rounds | nnz | "
          "cvxpy+Clarabel seconds | Clarabel peak RSS (MiB) |", "|---|---|---|---|---|---|---|---|---|"]
     cmap = {c["N"]: c for c in cl}
@@ -246,8 +262,9 @@ def _markdown(rows, cl, thr, dk, d3, load, a):
         c = cmap.get(r["N"], {})
         cs = (f"{c['seconds']:.1f}" if "seconds" in c else
               (f"> {c['timeout']:g} (cap)" if "timeout" in c else (c.get("error") or "not run")))
-        L.append(f"| {r['N']} | {r.get('seconds', float('nan')):.1f} | "
-                 f"{r.get('status', r.get('error', r.get('timeout')))} | "
+        status = r.get("status") or (f"not certified within {r['timeout']:g} s (cap)"
+                                     if "timeout" in r else r.get("error"))
+        L.append(f"| {r['N']} | {r.get('seconds', float('nan')):.1f} | {status} | "
                  f"{r.get('peak_rss_mib', float('nan')):.0f} | {r.get('route')} | "
                  f"{r.get('rounds')} | {r.get('nnz')} | {cs} | "
                  f"{c.get('peak_rss_mib', float('nan')):.0f} |")
@@ -262,7 +279,7 @@ def _markdown(rows, cl, thr, dk, d3, load, a):
               f"{dk['serial_s']:.2f} s, 2 local workers {dk['dask2_s']:.2f} s; identical "
               f"answer: {dk['identical']}."]
     if d3 is not None:
-        L += ["", f"d = 3, N = {a.d3}: {d3}"]
+        L += ["", f"d = 3, N = {d3_n}: {d3}"]
     L += ["", "![time and memory vs N](scale.png)", ""]
     return "\n".join(L)
 
