@@ -57,9 +57,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..families.base import Atom, Pricing
+from ..families.base import Atom, Pricing, check_residual
 from ..families.vertices_1d import _inverse, kink_groups
-from ..numbers import as_array, as_exact_array, exact_sqrt, integer_scale, primitive
+from ..numbers import as_exact_array, exact_sqrt, integer_scale, primitive
 from ..progress import as_progress
 from .arrangement import _canonical_line, _regions
 from .pricing import project_cone_exact
@@ -446,10 +446,7 @@ def _check_inputs(X, r, depth, bias, reg):
     Xe = as_exact_array(X, "X")
     if Xe.ndim != 2 or Xe.shape[0] < 1 or Xe.shape[1] < 1:
         raise ValueError(f"X: expected a 2-D array of shape (n, d), got shape {Xe.shape}")
-    r_arr, r_exact = as_array(r, "r")
-    if r_arr.shape != (Xe.shape[0],):
-        raise ValueError(f"r: expected shape ({Xe.shape[0]},) (one residual per sample), "
-                         f"got {r_arr.shape}")
+    r_arr, r_exact = check_residual(r, Xe.shape[0])
     re = np.array([Fraction(v) for v in r_arr], dtype=object)
     return Xe, re, bool(r_exact)
 

@@ -44,7 +44,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..numbers import as_array, as_exact_array, exact_sqrt, fraction_str, to_fraction
-from .base import Atom, Dictionary, Family, LazyAtoms, Pricing
+from .base import Atom, Dictionary, Family, LazyAtoms, Pricing, check_residual
 from .registry import register
 from .twolayer import TwoLayerFamily
 
@@ -357,11 +357,8 @@ class AbsChainsDD(Family):
         oracle (kind "sampled", a lower bound from ``samples`` directions). Which one ran
         is kept in ``last_oracle``. Exact r must satisfy 𝟙ᵀr = 0 (the free intercept)."""
         X, x_exact = _check_X(X)
-        r_arr, r_exact = as_array(r, "r")
         n, d = X.shape
-        if r_arr.shape != (n,):
-            raise ValueError(f"r: expected shape ({n},) (one residual per sample), "
-                             f"got {r_arr.shape}")
+        r_arr, r_exact = check_residual(r, n)
         if r_exact:
             X = as_exact_array(X, "X")
             if sum(r_arr, Fraction(0)) != 0:

@@ -205,6 +205,21 @@ class Dictionary:
         return np.flatnonzero(np.abs(np.asarray(c, dtype=np.float64)) > float(beta))
 
 
+def check_residual(r, n: int):
+    """(r as an (n,) array, exact) — one residual per sample — or ValueError naming r.
+
+    >>> r, exact = check_residual([0.5, -0.5], 2)
+    >>> r.tolist(), exact
+    ([0.5, -0.5], False)
+    """
+    from ..numbers import as_array
+    arr, exact = as_array(r, "r")
+    if arr.shape != (n,):
+        raise ValueError(f"r: expected shape ({n},) (one residual per sample), "
+                         f"got {arr.shape}")
+    return arr, exact
+
+
 def ratio_to_float(num, den=None, norm_sq=None, shift=None) -> np.ndarray:
     """Float64 (n, p) array of the exact values num[:, k] / den[k] / √norm_sq[k] · 2**shift[k].
 

@@ -60,7 +60,8 @@ from ..numbers import (as_array, as_exact_array, check_max_bytes, integer_scale,
                        is_exact_scalar, primitive, sigma, to_fraction)
 from .subsets import combos_array, combos_chunks, n_combos
 from .registry import register
-from .base import Atom, Dictionary, Family, LazyAtoms, Pricing, ratio_to_float
+from .base import (Atom, Dictionary, Family, LazyAtoms, Pricing, check_residual,
+                   ratio_to_float)
 
 _EXACT_BYTES = 56     # estimated bytes per exact matrix entry (Python int + pointer)
 _FLOAT_WORK = 4       # float work arrays of the dictionary's size during a build
@@ -661,11 +662,8 @@ class TwoLayerFamily(Family):
         ([Fraction(1, 1), Fraction(1, 1)], Fraction(2, 1), Fraction(1, 50))
         """
         X, x_exact = _check_X(X)
-        r_arr, r_exact = as_array(r, "r")
         n, d = X.shape
-        if r_arr.shape != (n,):
-            raise ValueError(f"r: expected shape ({n},) (one residual per sample), "
-                             f"got {r_arr.shape}")
+        r_arr, r_exact = check_residual(r, n)
         if r_exact and not x_exact:
             X = as_exact_array(X, "X")
         elif x_exact and not r_exact:

@@ -28,8 +28,8 @@ from math import lcm
 
 import numpy as np
 
-from ..numbers import as_array, as_exact_array, integer_scale
-from .base import Pricing
+from ..numbers import as_exact_array, integer_scale
+from .base import Pricing, check_residual
 from .chains_1d import check_1d, chain_values, data_values, scaled_data, sign_patterns
 
 __all__ = ["kink_groups", "vertex_combos", "vertex_delta", "vertex_blocks", "vertex_count",
@@ -195,11 +195,8 @@ def price_vertices(fam, X, r) -> Pricing:
     float pass whose rounding error is bounded (4(n+4)·2⁻⁵³·Σ|r_i||φ_i| per vertex) and
     an exact evaluation of every vertex that bound cannot exclude. Float r: floats."""
     X, x_exact = check_1d(X)
-    r_arr, exact = as_array(r, "r")
     n = X.shape[0]
-    if r_arr.shape != (n,):
-        raise ValueError(f"r: expected shape ({n},) (one residual per sample), got "
-                         f"{r_arr.shape}")
+    r_arr, exact = check_residual(r, n)
     if exact:
         X = as_exact_array(X, "X") if not x_exact else X
         tot = sum(r_arr, Fraction(0))
