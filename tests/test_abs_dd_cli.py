@@ -4,25 +4,17 @@ re-run in plain numpy from the JSON alone, and one-line refusals (exit 2)."""
 from __future__ import annotations
 
 import json
+import pathlib
+import sys
 from fractions import Fraction as F
 
 import numpy as np
 import pytest
 
-from exactgeo.cli import main
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from _cli import run, write_csv  # noqa: E402
 
 ROWS = [(0, 1, 0), (1, 1, 1), (2, 0, 1), (1, 2, 0), (0, 0, 2), (2, 2, 1)]
-
-
-def write_csv(path, rows):
-    path.write_text("\n".join(",".join(str(v) for v in row) for row in rows) + "\n")
-    return str(path)
-
-
-def run(capsys, argv):
-    code = main(argv)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.mark.parametrize("depth,extra", [(3, []), (4, ["--no-bias"])])

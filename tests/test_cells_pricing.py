@@ -46,21 +46,7 @@ def brute_value_sq(Xa, signs, model, r):
     w = [int(s > 0) if model == "relu" else s for s in signs]
     g = [sum(wi * ri * row[c] for wi, ri, row in zip(w, r, Xa)) for c in range(d)]
     C = [[s * v for v in row] for s, row in zip(signs, Xa) if s]
-    best = F(0)
-    for k in range(d):
-        for S in itertools.combinations(range(len(C)), k):
-            rows = [C[i] for i in S]
-            if rows:
-                lam = solve_q([[sum(a * b for a, b in zip(p, q)) for q in rows] for p in rows],
-                              [sum(a * b for a, b in zip(p, g)) for p in rows])
-                if lam is None:
-                    continue
-                u = [g[c] - sum(lam[i] * rows[i][c] for i in range(k)) for c in range(d)]
-            else:
-                u = list(g)
-            if all(sum(a * b for a, b in zip(c, u)) >= 0 for c in C):
-                best = max(best, sum(v * v for v in u))
-    return best
+    return _brute_cone(C, g)
 
 
 def rand_instance(rng, n, d, lo=-4, hi=5):

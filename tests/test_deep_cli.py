@@ -3,23 +3,15 @@ mirrors and midpoints), certified golden values, and one-line refusals (exit 2).
 from __future__ import annotations
 
 import json
+import pathlib
+import sys
 from fractions import Fraction as F
 
 import numpy as np
 import pytest
 
-from exactgeo.cli import main
-
-
-def write_csv(path, rows):
-    path.write_text("\n".join(",".join(str(v) for v in row) for row in rows) + "\n")
-    return str(path)
-
-
-def run(capsys, argv):
-    code = main(argv)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from _cli import run, write_csv  # noqa: E402
 
 
 def test_depth4_relu_min_norm_json(tmp_path, capsys):
