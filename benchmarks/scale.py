@@ -168,7 +168,14 @@ def main():
         rows.append(_child(["--one", str(N)], a.exactgeo_budget) | {"N": N})
         print("exactgeo", rows[-1], flush=True)
     if a.exactgeo_only:
-        _merge_previous(a, rows, load)
+        # the exactgeo side again: rows, the pricing throughput and (with --d3) d = 3
+        thr = _child(["--one", str(max(sizes)), "--what", "throughput"], 1200)
+        print("throughput", thr, flush=True)
+        d3 = (_child(["--one", str(a.d3), "--d", "3"], a.exactgeo_budget) | {"N": a.d3}
+              if a.d3 else None)
+        if d3 is not None:
+            print("d3", d3, flush=True)
+        _merge_previous(a, rows, load, thr, d3)
         return
     for N in sizes:                      # ascending; stop at the first miss
         c = _child(["--one", str(N), "--what", "clarabel"], a.clarabel_budget) | {"N": N}
@@ -180,7 +187,8 @@ def main():
     print("throughput", thr, flush=True)
     dk = _child(["--one", str(max(sizes) // 2), "--what", "dask"], 1200)
     print("dask", dk, flush=True)
-    d3 = _child(["--one", str(a.d3), "--d", "3"], a.exactgeo_budget) if a.d3 else None
+    d3 = (_child(["--one", str(a.d3), "--d", "3"], a.exactgeo_budget) | {"N": a.d3}
+          if a.d3 else None)
     if d3 is not None:
         print("d3", d3, flush=True)
     os.makedirs(a.out_dir, exist_ok=True)
@@ -194,10 +202,11 @@ def main():
     print(md)
 
 
-def _merge_previous(a, rows, load):
+def _merge_previous(a, rows, load, thr, d3):
     """--exactgeo-only: the new exactgeo rows replace those of the same N in the existing
-    scale.json; the peers, throughput and dask results stay as measured before; the plot
-    and the table are written again from the merged numbers."""
+    scale.json, with the new pricing throughput and (when measured) d = 3; the peers and
+    the dask results stay as measured before; the plot and the table are written again
+    from the merged numbers."""
     path = os.path.join(a.out_dir, "scale.json")
     with open(path) as fh:
         old = json.load(fh)
@@ -206,6 +215,9 @@ def _merge_previous(a, rows, load):
     old.setdefault("reruns", []).append({"argv": sys.argv[1:], "load": load,
                                          "sizes": [r["N"] for r in rows]})
     old["exactgeo"] = merged
+    old["throughput"] = thr
+    if d3 is not None:
+        old["d3"] = d3
     with open(path, "w") as fh:
         json.dump(old, fh, indent=1, default=str)
     _plot(merged, old["clarabel"], os.path.join(a.out_dir, "scale.png"))
@@ -238,7 +250,7 @@ def _plot(rows, cl, path):
 
 
 def _markdown(rows, cl, thr, dk, d3, load, argv, reruns=()):
-    d3_n = argv[argv.index("--d3") + 1] if "--d3" in argv else "?"
+    d3_n = (d3 or {}).get("N") or (argv[argv.index("--d3") + 1] if "--d3" in argv else "?")
     L = [f"Command: `python benchmarks/scale.py {' '.join(argv)}`", "",
          f"Load average at start: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} "
          f"(2 cores, shared)."]
@@ -252,8 +264,8 @@ def _markdown(rows, cl, thr, dk, d3, load, argv, reruns=()):
     for rr in latest:
         L += ["", f"exactgeo rows for N = {', '.join(map(str, rr['sizes']))} re-run by "
               f"`python benchmarks/scale.py {' '.join(rr['argv'])}` (load "
-              f"{rr['load'][0]:.2f}); the peer, throughput and dask results stay as "
-              "measured by the command above."]
+              f"{rr['load'][0]:.2f}), with the pricing throughput (and d = 3 when "
+              "given); the peer and dask results stay as measured by the command above."]
     L += ["",
          "| N | exactgeo seconds | status | peak RSS (MiB) | route | rounds | nnz | "
          "cvxpy+Clarabel seconds | Clarabel peak RSS (MiB) |", "|---|---|---|---|---|---|---|---|---|"]
@@ -279,7 +291,11 @@ def _markdown(rows, cl, thr, dk, d3, load, argv, reruns=()):
               f"{dk['serial_s']:.2f} s, 2 local workers {dk['dask2_s']:.2f} s; identical "
               f"answer: {dk['identical']}."]
     if d3 is not None:
-        L += ["", f"d = 3, N = {d3_n}: {d3}"]
+        d3s = d3.get("status") or (f"not certified within {d3['timeout']:g} s (cap)"
+                                   if "timeout" in d3 else d3.get("error"))
+        L += ["", f"d = 3, N = {d3_n}: {d3s}"
+              + (f", {d3['seconds']:.1f} s, peak RSS {d3['peak_rss_mib']:.0f} MiB"
+                 if "seconds" in d3 else "") + "."]
     L += ["", "![time and memory vs N](scale.png)", ""]
     return "\n".join(L)
 

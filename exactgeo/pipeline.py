@@ -184,7 +184,7 @@ def lasso(state: FitState) -> FitState:
     if getattr(D, "streamed", False):           # implicit source: streamed column generation
         from .lasso.colgen import streamed_column_generation
         cg = streamed_column_generation(D, data.y_float, b, intercept=st.bias,
-                                        max_rounds=max(st.max_rounds, 100),
+                                        max_rounds=max(st.max_rounds, 400),
                                         max_seconds=st.max_seconds, progress=st.progress,
                                         client=state.client)
         state.colgen = dict(cg.to_json(), from_empty=True, route=D.route)

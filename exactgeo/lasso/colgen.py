@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 import numpy as np
+from numba import njit
 
 from ..sources import GeneratedSource, Priced
+from .active_qr import Carry, active_lasso
 from .solver import solve
 from .working_set import Restricted, working_set
 
@@ -359,8 +361,9 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     n_cache = (max(4 * n_add, min(20000, 2 ** 28 // (8 * n))) if cache is None
                else max(int(cache), 0))
     pool = {"idx": np.zeros(0, dtype=np.int64), "A": np.zeros((n, 0)), "anchor": None}
-    held: dict = {}                                   # column index → buffer position
-    buf = np.empty((n, 0), order="F")
+    held = _Held(source, n, intercept)                # the working set's columns
+    yc = yf - yf.mean() if intercept else yf
+    carry = Carry()                                   # the restricted solves' factor
     st = {"sol": None, "round": 0, "cache_rounds": 0, "excess": 0.0, "t_pricing": 0.0,
           "full_end": 0.0, "full_seconds": 0.0,
           "work": 0, "history": [], "lasso_work": 0, "message": None, "pr": None, "rate": None}
@@ -368,47 +371,26 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     def remaining():
         return None if deadline is None else max(deadline - clock(), 1e-3)
 
-    def hold(W):
-        nonlocal buf, held
-        if len(held) > 2 * len(W) + 4 * n:           # compact: keep only W's columns
-            keep = [int(j) for j in W if int(j) in held]
-            buf = np.asfortranarray(buf[:, [held[j] for j in keep]])
-            held = {j: q for q, j in enumerate(keep)}
-        new = [int(j) for j in W if int(j) not in held]
-        if new:
-            cols = source.columns(new)
-            nb_ = np.empty((n, buf.shape[1] + len(new)), order="F")
-            nb_[:, :buf.shape[1]] = buf
-            nb_[:, buf.shape[1]:] = cols
-            for j in new:
-                held[j] = len(held)
-            buf = nb_
-        return buf[:, [held[int(j)] for j in W]]
-
     def restricted(W, z0, _last):
-        # the interior point on the held columns (centred for the intercept), to 1e-3 of
-        # the outer gap; the solver's purification (a basic solution for the exact KKT
-        # step) runs once, on the final working set
-        from .ipm import ipm_lasso
-        A = hold(W)
-        Ac = A - A.mean(axis=0) if intercept else A
-        yc = yf - yf.mean() if intercept else yf
-        gap = st.get("gap", 1.0)
-        z, lam, it = ipm_lasso(Ac, yc, b_f, tol=min(max(1e-12, 1e-3 * gap), 1e-6),
-                               z0=None if z0 is None else np.asarray(z0, dtype=float))
-        if intercept:
-            lam = lam - lam.mean()
+        # the active-set method on the held columns (centred for the intercept), warm
+        # from the last basic solution: each round costs a few steps of O(n·|support|)
+        Ac = held(W)
+        z, r, it = active_lasso(Ac, yc, b_f, z0=None if z0 is None else
+                                np.asarray(z0, dtype=float), ids=W, carry=carry)
         st["lasso_work"] += int(it)
-        r = yc - Ac @ z
-        keep = np.abs(A.T @ lam) >= (1 - prune) * b_f      # active columns sit at β
+        # the dual point: the residual scaled into |A_kᵀλ| ≤ β on the held columns
+        corr = np.abs(Ac.T @ r)
+        scale = min(1.0, b_f / max(float(corr.max(initial=0.0)), 1e-300))
+        lam = r * scale
+        keep = corr * scale >= (1 - prune) * b_f      # active columns sit at β
         return Restricted(z, lam, 0.5 * float(r @ r) + b_f * float(np.abs(z).sum()),
                           keep=keep)
 
     def final(W, z0):
-        A = hold(W)
+        A = held.raw(W)
         sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol,
                     z0=None if z0 is None else np.asarray(z0, dtype=float),
-                    max_seconds=remaining())
+                    max_seconds=remaining(), method="active-set")
         st["sol"] = sol
         return sol
 
@@ -527,7 +509,7 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     if not getattr(sol, "converged", True):
         message += (f"; the last Lasso solve stopped at rel_gap "
                     f"{float(getattr(sol, 'rel_gap', float('nan'))):.3g} > {lasso_tol:g}")
-    A = hold(W) if len(W) else np.zeros((n, 0))
+    A = held.raw(W) if len(W) else np.zeros((n, 0))
     if len(W) and getattr(sol, "lam", None) is not None:
         # hand on only the columns the exact KKT step needs: the support and those
         # within ``margin`` of the dual boundary (the rest are zero at the float optimum;
@@ -549,6 +531,62 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                           st["lasso_work"])
     cg.columns_idx = np.asarray(W, dtype=np.int64)
     return cg
+
+
+@njit(cache=True)
+def _compact(buf, pos):
+    """Move column pos[j] of the Fortran-ordered buf to j, in place (pos increasing)."""
+    for j in range(pos.size):
+        p = pos[j]
+        if p != j:
+            buf[:, j] = buf[:, p]
+
+
+class _Held:
+    """The working set's float columns, centred with an intercept, in working-set order,
+    in one buffer updated in place: each round keeps a prefix of the last order (the
+    columns not pruned) and appends the new ones, so no round copies the whole matrix."""
+
+    def __init__(self, source, n, centre):
+        self.source, self.centre = source, centre
+        self.buf = np.empty((n, 0), order="F")
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.mean = np.zeros(0)
+
+    def __call__(self, W):
+        """The (centred) columns W, (n, |W|): a view of the buffer."""
+        W = np.asarray(W, dtype=np.int64)
+        m = self.ids.size
+        pos = np.full(W.size, -1, dtype=np.int64)
+        if m and W.size:
+            order = np.argsort(self.ids, kind="stable")
+            at = order[np.minimum(np.searchsorted(self.ids, W, sorter=order), m - 1)]
+            pos = np.where(self.ids[at] == W, at, -1)
+        k = int(np.sum(pos >= 0))
+        if (pos[:k] >= 0).all() and np.all(np.diff(pos[:k]) > 0):
+            _compact(self.buf, pos[:k])            # a kept prefix, in order: shift left
+            mean = self.mean[pos[:k]]
+        else:                                      # any other order: all afresh
+            k = 0
+            mean = np.zeros(0)
+        new = W[k:]
+        if W.size > self.buf.shape[1]:
+            grown = np.empty((self.buf.shape[0], max(W.size, self.buf.shape[1] * 3 // 2)),
+                             order="F")
+            if k:
+                grown[:, :k] = self.buf[:, :k]
+            self.buf = grown
+        if new.size:
+            cols = self.source.columns(new)
+            mu = cols.mean(axis=0) if self.centre else np.zeros(new.size)
+            self.buf[:, k:W.size] = cols - mu
+            mean = np.r_[mean, mu]
+        self.ids, self.mean = W.copy(), mean
+        return self.buf[:, :W.size]
+
+    def raw(self, W):
+        """The columns W as the source gives them (uncentred), a new (n, |W|) array."""
+        return self(W) + self.mean
 
 
 def _from_cache(pool, r, W, k, threshold, per_anchor, sup=None, arg=None, worth=None):

@@ -6,7 +6,7 @@ Solves ``min_{z, ξ} ½‖Az + ξ𝟙 − y‖² + β‖z‖₁`` (ξ free and u
 The loop (:func:`.working_set.working_set`) runs over an
 :class:`~exactgeo.sources.ExplicitSource` of the centred, power-of-two normalised A; the
 inner solvers are the interior point (:mod:`.ipm`), coordinate descent (:mod:`.cd`) and
-the active-set method (:mod:`.active`).
+the active-set method on an updated QR (:mod:`.active_qr`).
 
 >>> import numpy as np
 >>> from exactgeo.lasso import solve_lasso
@@ -25,7 +25,7 @@ import numpy as np
 
 from ..sources import ExplicitSource, top_k
 from . import problem
-from .active import active_set_solve
+from .active_qr import active_lasso
 from .basic import polish, sparsify
 from .cd import cd_solve, refine
 from .ipm import ipm_lasso
@@ -189,18 +189,25 @@ def _solve_ipm(A, y, beta, intercept, tol, nz, z0, t0, *, max_rounds=50, ws_size
 
 # ----------------------------------------------------------------- coordinate descent
 
-def _solve_cd(A, y, beta, intercept, tol, nz, z, t0, *, use_as, max_epochs, ws_start,
+def _solve_active(A, y, beta, intercept, tol, nz, z, t0):
+    """The active-set method on an updated QR (:mod:`.active_qr`) over every valid
+    column, warm from z (normalised units): its answer is basic."""
+    Ac = nz.Ac if nz.valid.all() else nz.Ac * nz.valid        # zero columns never join
+    z, _, steps = active_lasso(Ac, nz.yc, beta, z0=z, tol=min(tol, 1e-10))
+    return _final(A, y, nz, beta, z, intercept, tol, t0, n_epochs=steps)
+
+
+def _solve_cd(A, y, beta, intercept, tol, nz, z, t0, *, max_epochs, ws_start,
               polish_cd, screen, deadline, verbose):
-    """Coordinate descent (or the active-set method) on working sets chosen by distance
-    to the dual constraint's boundary, with gap-safe screening (normalised units)."""
+    """Coordinate descent on working sets chosen by distance to the dual constraint's
+    boundary, with gap-safe screening (normalised units)."""
     Ac, yc, norms2, valid = nz.Ac, nz.yc, nz.norms2, nz.valid
     n, p = Ac.shape
     norms = np.sqrt(norms2)
     src = ExplicitSource(Ac, valid=valid)
     active = valid.copy()          # not screened, not zero
-    ws_cap = 4000     # the active-set inner solver holds the working set's Gram matrix
     if ws_start is None:
-        ws_start = 4 * n if use_as else 64
+        ws_start = 64
     state = {"ws_size": int(min(max(ws_start, 1), p)) if p else 0}
     W0 = np.flatnonzero(z)
     start = Restricted(z[W0].copy(), yc - Ac @ z)
@@ -223,8 +230,6 @@ def _solve_cd(A, y, beta, intercept, tol, nz, z, t0, *, use_as, max_epochs, ws_s
         # working set: support first, then the columns closest to the constraint boundary
         supp = W[zW != 0.0]
         ws_size = int(min(max(state["ws_size"], 2 * supp.size), int(active.sum())))
-        if use_as:
-            ws_size = min(ws_size, max(ws_cap, supp.size + 1))
         cand = active.copy()
         cand[supp] = False
         ws = top_k(np.where(cand, -(beta - np.abs(pr.corr)) / np.where(cand, norms, 1.0), 0.0),
@@ -237,13 +242,10 @@ def _solve_cd(A, y, beta, intercept, tol, nz, z, t0, *, use_as, max_epochs, ws_s
         zW = np.array(zW, dtype=float)
         primal, gap, work = last.primal, last.primal - last.dual, last.work
         tol_in = max(0.25 * gap, 0.1 * tol * max(primal, TINY))
-        if use_as:
-            zW, ep = active_set_solve(Aw.T @ Aw, Aw.T @ yc, beta, zW, valid=norms2[W] > 0)
-        else:
-            ep = cd_solve(Aw, yc, zW, beta, tol_abs=tol_in, max_epochs=max_epochs - work,
-                          norms2=norms2[W])
-            if polish_cd:
-                zW = refine(Aw, yc, zW, beta)
+        ep = cd_solve(Aw, yc, zW, beta, tol_abs=tol_in, max_epochs=max_epochs - work,
+                      norms2=norms2[W])
+        if polish_cd:
+            zW = refine(Aw, yc, zW, beta)
         return Restricted(zW, yc - Aw @ zW, work=ep)
 
     hist = []
@@ -279,8 +281,9 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
     grows by the violating columns, then a purification to a basic solution), "cd"
     (coordinate descent, numba, Anderson extrapolation, on working sets chosen by
     distance to the dual constraint boundary, gap-safe screening and a least-squares
-    KKT "polish" on the current support/sign pattern), "active-set", or "auto" (ipm for
-    n ≤ 2000, else cd). Stops when rel_gap ≤ ``tol`` (or after ``max_epochs`` /
+    KKT "polish" on the current support/sign pattern), "active-set" (the primal active-set
+    method on an updated QR, :mod:`.active_qr`, over all columns: basic, warm-startable,
+    O(n·support) per step), or "auto" (ipm for n ≤ 2000, else cd). Stops when rel_gap ≤ ``tol`` (or after ``max_epochs`` /
     ``max_seconds``; then ``converged`` is False). With an intercept A and y are centred;
     constant columns are then zero and are never selected. ``z0`` warm-starts every
     method (``xi0`` is accepted but unused: with an intercept ξ = mean(y − Az) is optimal
@@ -334,7 +337,10 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
         if method == "ipm" or np.all(np.isfinite(sol.z)):
             return _unscale(sol, nz.ea, nz.eb, beta_in)
         method = "active-set"  # fall back: rounding broke the interior-point iterates
-    sol = _solve_cd(A, y, beta, intercept, tol, nz, z, t0, use_as=method == "active-set",
+    if method == "active-set":
+        return _unscale(_solve_active(A, y, beta, intercept, tol, nz, z, t0), nz.ea, nz.eb,
+                        beta_in)
+    sol = _solve_cd(A, y, beta, intercept, tol, nz, z, t0,
                     max_epochs=max_epochs, ws_start=ws_start, polish_cd=polish, screen=screen,
                     deadline=deadline, verbose=verbose)
     return _unscale(sol, nz.ea, nz.eb, beta_in)

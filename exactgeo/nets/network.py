@@ -39,7 +39,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from ..numbers import as_array, is_exact_scalar, to_fraction
+from ..numbers import as_array, is_exact_scalar, sum_of_squares, to_fraction
 from .activations import apply, apply_exact, check_activation
 from .exact import half_power, is_rational, normal_form, to_sympy
 from .penalties import get_penalty
@@ -262,6 +262,9 @@ class Network:
         weights = [W for W, _ in layers] + [b for _, b in layers]
         weights += [last] if self.output is None else list(last)
         if all(is_rational(v) for a in weights for v in np.asarray(a).flat):
+            if not keep and all(a in ("relu", "abs", "identity") for a in self.activations) \
+                    and min([X.shape[0], X.shape[1]] + [W.shape[0] for W, _ in layers]) > 0:
+                return Trace([], [], self._run_flint(X, layers, last))
             return self._run_rational(X, layers, last, keep)
         return self._run_sympy(X, layers, last, keep)
 
@@ -270,6 +273,41 @@ class Network:
         if isinstance(xi, Fraction) or is_exact_scalar(xi) or isinstance(xi, (float, int)):
             return to_fraction(xi, "xi")
         return xi                                            # a sympy number
+
+    def _run_flint(self, X, layers, last):
+        """f(X) over ℚ in flint matrices (fmpq_mat products, σ entry by entry): the same
+        exact values as :meth:`_run_rational`, without a Fraction per multiply-add."""
+        import flint
+
+        def mat(A):
+            A = np.asarray(A, dtype=object)
+            A = A.reshape(A.shape[0], -1)
+            return flint.fmpq_mat(A.shape[0], A.shape[1],
+                                  [flint.fmpq(q.numerator, q.denominator)
+                                   for q in map(Fraction, A.flat)])
+
+        n = X.shape[0]
+        ones = flint.fmpq_mat(n, 1, [1] * n)
+        zero = flint.fmpq(0)
+        H = mat(X)
+        for (W, b), act in zip(layers, self.activations):
+            Z = H * mat(np.asarray(W, dtype=object).T) + ones * mat(np.asarray(b).reshape(1, -1))
+            e = Z.entries()
+            if act == "relu":
+                e = [v if v > 0 else zero for v in e]
+            elif act == "abs":
+                e = [abs(v) for v in e]
+            H = flint.fmpq_mat(Z.nrows(), Z.ncols(), e)
+        if self.output is None:
+            xi = self._exact_xi()
+            out = H * mat(np.asarray(last, dtype=object).reshape(-1, 1)) if len(last) else \
+                flint.fmpq_mat(n, 1, [0] * n)
+            return np.array([Fraction(int(v.p), int(v.q)) + xi for v in out.entries()],
+                            dtype=object)
+        Wo, bo = last
+        out = H * mat(np.asarray(Wo, dtype=object).T) + ones * mat(np.asarray(bo).reshape(1, -1))
+        return np.array([Fraction(int(v.p), int(v.q)) for v in out.entries()],
+                        dtype=object).reshape(n, out.ncols())
 
     def _run_rational(self, X, layers, last, keep):
         H = X
@@ -375,7 +413,7 @@ class Network:
             return 0.5 * fit + float(beta) * float(strategy.value(self))
         beta_q = to_fraction(beta, "beta")
         res = f - y_arr
-        fit = sum((v * v for v in res.flat), Fraction(0))
+        fit = sum_of_squares(res.flat)
         pen = strategy.value(self, method=method)
         val = fit / 2 + (beta_q * pen if isinstance(pen, Fraction) else
                          pen * to_sympy(beta_q))

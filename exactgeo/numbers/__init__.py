@@ -21,7 +21,8 @@ from .scalars import (FLOAT_MAX, MAX_DECIMAL_EXPONENT, Fraction, as_array, as_ex
                       as_float_array, check_float_range, check_max_bytes, describe,
                       fraction_str, int_str, is_exact, is_exact_scalar, parse_fraction_str,
                       to_float, to_fraction)
-from .linalg import exact_det, exact_inv, exact_rank, exact_solve, from_fmpq_mat, to_fmpq_mat
+from .linalg import (exact_det, exact_inv, exact_rank, exact_solve, from_fmpq_mat,
+                     sum_of_squares, to_fmpq_mat)
 from .integers import exact_sqrt, integer_scale, primitive
 from .backend import ACTIVATIONS, QQ, RR, Backend, backend, sigma
 
@@ -30,6 +31,7 @@ __all__ = [
     "as_float_array", "as_array", "fraction_str", "int_str", "parse_fraction_str", "to_float",
     "describe", "check_float_range", "check_max_bytes", "FLOAT_MAX", "MAX_DECIMAL_EXPONENT",
     "to_fmpq_mat", "from_fmpq_mat", "exact_det", "exact_rank", "exact_solve", "exact_inv",
+    "sum_of_squares",
     "integer_scale", "primitive", "exact_sqrt",
     "ACTIVATIONS", "sigma", "Backend", "QQ", "RR", "backend",
 ]

@@ -14,7 +14,26 @@ import numpy as np
 from .scalars import as_exact_array, to_fraction
 
 __all__ = ["to_fmpq_mat", "from_fmpq_mat", "exact_det", "exact_rank", "exact_solve",
-           "exact_inv"]
+           "exact_inv", "sum_of_squares"]
+
+def sum_of_squares(values):
+    """Σ v² exactly: rationals summed in flint's fmpq (the running sum's denominator grows
+    to the lcm of all of them, where Fraction's Python gcds dominate), anything else as
+    given.
+
+    >>> sum_of_squares([Fraction(1, 2), Fraction(1, 3), 2])
+    Fraction(157, 36)
+    """
+    import flint
+    values = list(values)
+    if not all(isinstance(v, (Fraction, int)) for v in values):
+        return sum((v * v for v in values), Fraction(0))
+    total = flint.fmpq(0)
+    for v in values:
+        q = flint.fmpq(v.numerator, v.denominator)
+        total += q * q
+    return Fraction(int(total.p), int(total.q))
+
 
 def to_fmpq_mat(a):
     """2-D exact array (anything :func:`as_exact_array` takes) → ``flint.fmpq_mat``."""

@@ -64,7 +64,10 @@ class ImplicitSource:
         self.max_bytes = DEFAULT_BLOCK_BYTES if max_bytes is None else int(max_bytes)
         self.block_size = block_plan(n, self.k, self.dim, self.max_bytes,
                                      f"the {family.dictionary_name} dictionary (n={n}, d={d})")
-        self.block_size = min(self.block_size, max(1, 2 ** 24 // n))   # progress granularity
+        # progress granularity: ~2^24 multiply-adds per block (a pencil sweep costs
+        # O(log n) per candidate instead of O(n): larger blocks)
+        self.pencils = self.k >= 1 and self.dim == self.k + 1
+        self.block_size = min(self.block_size, 2 ** 18 if self.pencils else max(1, 2 ** 24 // n))
         self._prep = family.subset_block(self.X, self._subsets_of_ranks([0])).prep
         self.P = np.ascontiguousarray(self._prep.pool[:n], dtype=np.float64)
         self.last_rate = None
@@ -253,10 +256,14 @@ def _block_correlations(fam, X, P, prep, r, k, N, start, stop, block, norms=Fals
     """(first column, A_kᵀr, ‖A_k‖₂²) of the block's columns for the candidates
     [start, stop)."""
     from ..families.streamed import rank_blocks, streamed_correlations
+    from ..families.sweep import sweep_correlations
     signs = 2 if fam.activation == "relu" else 1
+    pencils = k >= 1 and P.shape[1] == k + 1        # the hyperplanes lie in planes
     for s0, C in rank_blocks(N, k, start, stop, block):
         B = fam.subset_block(X, C, prep=prep)
-        cp, cn, qp, qn = streamed_correlations(P, np.ascontiguousarray(B.W), r, norms)
+        W = np.ascontiguousarray(B.W)
+        cp, cn, qp, qn = (sweep_correlations(P, W, C, r, norms) if pencils else
+                          streamed_correlations(P, W, r, norms))
         if signs == 2:
             corr = np.empty(2 * len(C))
             corr[0::2], corr[1::2] = cp, cn

@@ -26,7 +26,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ...numbers import as_exact_array, to_fraction
+from ...numbers import as_exact_array, sum_of_squares, to_fraction
 from ...sources import ExplicitSource
 from ..solver import solve_lasso
 from ..working_set import Restricted, working_set
@@ -190,7 +190,7 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
         z[k] = zF[j]
     if out.stop == "optimal":
         l1 = sum((abs(q) for q in zF), Fraction(0))
-        obj = Fraction(1, 2) * sum((q * q for q in r), Fraction(0)) + beta * l1
+        obj = Fraction(1, 2) * sum_of_squares(r) + beta * l1
         keep = [j for j in range(len(F)) if zF[j] != 0]
         return ExactLasso(
             status="exact", support=np.array([F[j] for j in keep], dtype=int),
