@@ -50,6 +50,7 @@ class ExplicitSource:
         self._atoms = atoms
         self._D = dictionary
         self._absA = None
+        self._ints: dict = {}                 # exact columns as integers, by index
         if self._A is not None:
             shape = self._A.shape
         elif exact is not None:
@@ -120,12 +121,19 @@ class ExplicitSource:
         return [self._atoms[int(k)] for k in idx]
 
     def exact_column_ints(self, k: int):
-        """Column k of the exact view as (Python ints (n,), positive int denominator)."""
-        D = self._D
-        if self._exact is None and D is not None and D.num is not None:
-            return [int(v) for v in D.num[:, k]], int(D.den[k])
-        from ..lasso.exact.rational import frac_int_vec
-        return frac_int_vec(self.columns([k], exact=True)[:, 0])
+        """Column k of the exact view as (Python ints (n,), positive int denominator),
+        converted once per column (the exact KKT step asks for a column several times)."""
+        k = int(k)
+        got = self._ints.get(k)
+        if got is None:
+            D = self._D
+            if self._exact is None and D is not None and D.num is not None:
+                got = [int(v) for v in D.num[:, k]], int(D.den[k])
+            else:
+                from ..lasso.exact.rational import frac_int_vec
+                got = frac_int_vec(self.columns([k], exact=True)[:, 0])
+            self._ints[k] = got
+        return got
 
     # ------------------------------------------------------------------ linear algebra
     def correlate(self, r) -> np.ndarray:

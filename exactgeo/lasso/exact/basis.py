@@ -122,9 +122,11 @@ def drop_columns(E, bad, Af):
         E.discard(k)
 
 
-def choose_basis(A, Af, cand, zt, intercept, n):
+def choose_basis(A, Af, cand, zt, intercept, n, ints=None):
     """Greedy independent basis from ``cand`` ordered by |z̃| (𝟙 first with intercept):
-    a float pre-selection, confirmed (or redone) by exact pivots."""
+    a float pre-selection, confirmed (or redone) by exact pivots. ``ints(k)`` gives
+    column k as (integers, denominator) (default: from A's Fractions)."""
+    ints = ints or (lambda k: frac_int_vec(A[:, k]))
     order = sorted(cand, key=lambda k: (-abs(zt[k]), k))
     Fl = np.array(Af[:, order], dtype=float) if order else np.zeros((n, 0))
     if intercept:
@@ -139,13 +141,13 @@ def choose_basis(A, Af, cand, zt, intercept, n):
             idx.append(-1)
         else:
             k = order[j - (1 if intercept else 0)]
-            cols.append(frac_int_vec(A[:, k])[0])
+            cols.append(ints(k)[0])
             idx.append(k)
     piv = pivot_columns(cols, n)
     chosen = [idx[j] for j in piv]
     if len(piv) < len(cols):
         # float pre-selection was fooled: run the exact greedy on all candidates
-        cols = ([[1] * n] if intercept else []) + [frac_int_vec(A[:, k])[0] for k in order]
+        cols = ([[1] * n] if intercept else []) + [ints(k)[0] for k in order]
         idx = ([-1] if intercept else []) + list(order)
         piv = pivot_columns(cols, n)
         chosen = [idx[j] for j in piv]

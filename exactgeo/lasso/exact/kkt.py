@@ -63,15 +63,17 @@ def _validate(A, y, beta, sol, norm_sq, intercept):
     return y, beta, z, norm_sq
 
 
-def kkt_solve_rational(A, y, beta, F, s, intercept):
+def kkt_solve_rational(A, y, beta, F, s, intercept, ints=None):
     """Exact θ for MᵀMθ = Mᵀy − (βs, 0), M = [A_F, 𝟙]; returns (z_F, ξ, r) over ℚ.
 
     In integers: column j of M is N_j/d_j (N = the integer columns, d their
     denominators), so with θ = Dφ the system is NᵀNφ = Nᵀy − D(βs, 0), scaled by the
-    denominators of y and β — one fmpz Gram product and one exact solve (flint)."""
+    denominators of y and β — one fmpz Gram product and one exact solve (flint).
+    ``ints(k)`` gives column k as (integers, denominator) (default: from A's Fractions)."""
     import flint
     n = A.shape[0]
-    cols = [frac_int_vec(A[:, k]) for k in F] + ([([1] * n, 1)] if intercept else [])
+    ints = ints or (lambda k: frac_int_vec(A[:, k]))
+    cols = [ints(k) for k in F] + ([([1] * n, 1)] if intercept else [])
     m = len(cols)
     N = flint.fmpz_mat(m, n, [v for c, _ in cols for v in c]).transpose()
     y_int, y_den = frac_int_vec(list(y))
@@ -135,16 +137,17 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
 
     def solve(W, _z, _last):
         rep.round += 1
-        F = choose_basis(A, Af, W.tolist(), rep.zt, intercept, n)
+        F = choose_basis(A, Af, W.tolist(), rep.zt, intercept, n, src.exact_column_ints)
         s = np.array([rep.signs[k] for k in F], dtype=int)
-        zF, xi, r = kkt_solve_rational(A, y, beta, F, s, intercept)
+        zF, xi, r = kkt_solve_rational(A, y, beta, F, s, intercept, src.exact_column_ints)
         bad = _sign_inconsistent(F, s, zF)
         if bad:
             # r may be optimal with the fit represented on a wrong basis: re-choose the
             # basis as a sign-consistent vertex on r's exact equicorrelation set
             alt = equicorrelation_basis(A, Af, y, r, beta, intercept)
             if alt is not None and alt[0]:
-                zF2, xi2, r2 = kkt_solve_rational(A, y, beta, alt[0], alt[1], intercept)
+                zF2, xi2, r2 = kkt_solve_rational(A, y, beta, alt[0], alt[1], intercept,
+                                                  src.exact_column_ints)
                 if not _sign_inconsistent(alt[0], alt[1], zF2):
                     F, s, zF, xi, r, bad = alt[0], alt[1], zF2, xi2, r2, []
         return Restricted(None, r, ok=not bad,
