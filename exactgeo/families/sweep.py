@@ -31,9 +31,14 @@ import math
 import numba as nb
 import numpy as np
 
-__all__ = ["sweep_correlations", "MIN_PENCIL"]
+__all__ = ["sweep_correlations", "in_pencils", "MIN_PENCIL"]
 
 MIN_PENCIL = 16      #: smaller pencils are priced candidate by candidate
+
+
+def in_pencils(k: int, dim: int) -> bool:
+    """Do the hyperplanes of k-subsets in ℝ^dim sharing k − 1 vectors lie in one plane?"""
+    return k >= 1 and dim == k + 1
 
 
 @nb.njit(cache=True)

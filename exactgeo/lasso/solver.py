@@ -187,7 +187,7 @@ def _solve_ipm(A, y, beta, intercept, tol, nz, z0, t0, *, max_rounds=50, ws_size
                   n_epochs=out.work, rounds=out.rounds, history=hist)
 
 
-# ----------------------------------------------------------------- coordinate descent
+# ----------------------------------------------------------------- active set
 
 def _solve_active(A, y, beta, intercept, tol, nz, z, t0):
     """The active-set method on an updated QR (:mod:`.active_qr`) over every valid
@@ -196,6 +196,8 @@ def _solve_active(A, y, beta, intercept, tol, nz, z, t0):
     z, _, steps = active_lasso(Ac, nz.yc, beta, z0=z, tol=min(tol, 1e-10))
     return _final(A, y, nz, beta, z, intercept, tol, t0, n_epochs=steps)
 
+
+# ----------------------------------------------------------------- coordinate descent
 
 def _solve_cd(A, y, beta, intercept, tol, nz, z, t0, *, max_epochs, ws_start,
               polish_cd, screen, deadline, verbose):
@@ -283,8 +285,9 @@ def solve_lasso(A, y, beta, *, intercept=True, tol=1e-9, max_epochs=100_000, z0=
     distance to the dual constraint boundary, gap-safe screening and a least-squares
     KKT "polish" on the current support/sign pattern), "active-set" (the primal active-set
     method on an updated QR, :mod:`.active_qr`, over all columns: basic, warm-startable,
-    O(n·support) per step), or "auto" (ipm for n ≤ 2000, else cd). Stops when rel_gap ≤ ``tol`` (or after ``max_epochs`` /
-    ``max_seconds``; then ``converged`` is False). With an intercept A and y are centred;
+    O(n·support) per step), or "auto" (ipm for n ≤ 2000, else cd). Stops when
+    rel_gap ≤ ``tol`` (or after ``max_epochs`` / ``max_seconds``; then ``converged`` is
+    False). With an intercept A and y are centred;
     constant columns are then zero and are never selected. ``z0`` warm-starts every
     method (``xi0`` is accepted but unused: with an intercept ξ = mean(y − Az) is optimal
     for every z). The empty dictionary (p = 0) is solved exactly (ξ = mean(y) or 0).

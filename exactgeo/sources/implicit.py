@@ -41,13 +41,15 @@ class ImplicitSource:
     refused (PricingTooLarge, a MemoryError, with the minimum). ``block_size`` the
     candidates per block; ``route`` a one-line description for reports; ``exact`` True
     when X is exact (the exact view of columns via the family). ``last_rate`` the
-    columns per second of the last :meth:`price`.
+    columns per second of the last :meth:`price`. ``pencils`` True when the candidates'
+    hyperplanes come in pencils priced by one sweep each (:mod:`exactgeo.families.sweep`).
     """
 
     streamed = True
 
     def __init__(self, family, X, *, max_bytes: Optional[int] = None):
         from ..families.streamed import block_plan
+        from ..families.sweep import in_pencils
         from ..numbers import as_array
         arr, exact = as_array(X, "X")
         if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
@@ -66,7 +68,7 @@ class ImplicitSource:
                                      f"the {family.dictionary_name} dictionary (n={n}, d={d})")
         # progress granularity: ~2^24 multiply-adds per block (a pencil sweep costs
         # O(log n) per candidate instead of O(n): larger blocks)
-        self.pencils = self.k >= 1 and self.dim == self.k + 1
+        self.pencils = in_pencils(self.k, self.dim)
         self.block_size = min(self.block_size, 2 ** 18 if self.pencils else max(1, 2 ** 24 // n))
         self._prep = family.subset_block(self.X, self._subsets_of_ranks([0])).prep
         self.P = np.ascontiguousarray(self._prep.pool[:n], dtype=np.float64)
@@ -256,9 +258,9 @@ def _block_correlations(fam, X, P, prep, r, k, N, start, stop, block, norms=Fals
     """(first column, A_kᵀr, ‖A_k‖₂²) of the block's columns for the candidates
     [start, stop)."""
     from ..families.streamed import rank_blocks, streamed_correlations
-    from ..families.sweep import sweep_correlations
+    from ..families.sweep import in_pencils, sweep_correlations
     signs = 2 if fam.activation == "relu" else 1
-    pencils = k >= 1 and P.shape[1] == k + 1        # the hyperplanes lie in planes
+    pencils = in_pencils(k, P.shape[1])
     for s0, C in rank_blocks(N, k, start, stop, block):
         B = fam.subset_block(X, C, prep=prep)
         W = np.ascontiguousarray(B.W)
