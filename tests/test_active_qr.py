@@ -1,12 +1,12 @@
 """The active-set solver on an updated QR (exactgeo.lasso.active_qr), checked by routes
-that share none of its code: the objective against scipy's HiGHS on the Lasso written as
-a QP-free LP bound (the dual value at the solver's own dual point, computed here), the
-optimality conditions with a plain matrix product, and independence of the support with
-numpy's SVD — on dictionaries with exact repeats and integer combinations of columns.
+that share none of its code, on dictionaries with exact repeats and integer combinations
+of columns: the optimality conditions and a duality gap (dual point, value and gap
+computed here) with plain matrix products; independence of the support with numpy's
+SVD; warm starts through ``Carry`` against a cold solve; and scipy's HiGHS, which
+confirms that no coefficient vector with the same fit has a smaller ℓ1 norm.
 
-Float tolerances: optimality |A_kᵀr| ≤ β(1 + 1e-8) and agreement with an independent
-interior-point solve to 1e-9 relative (the solver's own stopping test is 1e-10 on the
-violation, plus rounding of a few hundred pivots on well-scaled data, ~1e-13).
+Float tolerances: |A_kᵀr| ≤ β(1 + 1e-8) and gaps ≤ 1e-8 relative (the solver stops at
+1e-10 on the violation; a few hundred pivots on well-scaled data round at ~1e-13).
 """
 import numpy as np
 from hypothesis import given, settings, strategies as st
