@@ -327,9 +327,7 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     pass also keeps the ``cache`` (default max(4·add, min(20000, 256 MiB / 8n))) columns
     with the largest |A_kᵀλ| as a float matrix; up to 4 following rounds price only
     those (one matrix product) while their worst violation exceeds half the last full
-    pass's — or, while the rounds since that pass took less time than the pass itself,
-    while they hold any violation — else a full pass runs; only a full pass can stop the
-    loop. Then one more streamed pass adds the columns within ``margin`` of the dual
+    pass's, else a full pass runs; only a full pass can stop the loop. Then one more streamed pass adds the columns within ``margin`` of the dual
     boundary (|A_kᵀλ| ≥ β(1 − margin)), so the exact KKT step sees every column that may
     be active at the exact optimum.
 
@@ -365,7 +363,6 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     yc = yf - yf.mean() if intercept else yf
     carry = Carry()                                   # the restricted solves' factor
     st = {"sol": None, "round": 0, "cache_rounds": 0, "excess": 0.0, "t_pricing": 0.0,
-          "full_end": 0.0, "full_seconds": 0.0,
           "work": 0, "history": [], "lasso_work": 0, "message": None, "pr": None, "rate": None}
 
     def remaining():
@@ -410,16 +407,13 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                                    f"{rounds - 1} rounds ({clock() - t0:.1f} s)")
         st["round"] = rounds
         t = clock()
-        cheap = t - st["full_end"] < st["full_seconds"]
-        if pool["idx"].size and (st["cache_rounds"] < 4 or cheap):
+        if pool["idx"].size and st["cache_rounds"] < 4:
             # the cache serves while its worst violation is a fair share of the last
             # full pass's, at most 4 rounds in a row (a stale cache only finds ever
-            # smaller ones: price all again) — or, whatever it finds, while the rounds
-            # since the last full pass took less time than that pass (when passes are
-            # dear, as over tens of millions of candidates, cheap rounds go first)
+            # smaller ones: price all again); a rule on sizes, not on measured times,
+            # so the rounds are the same in every run
             pr = _from_cache(pool, res.r, W, n_add, b_f * (1 + tol), per_anchor,
-                             worth=None if cheap else
-                             b_f * (1 + max(tol, 0.5 * st["excess"])))
+                             worth=b_f * (1 + max(tol, 0.5 * st["excess"])))
             if pr is not None:
                 st["t_pricing"] += clock() - t
                 st["cache_rounds"] += 1
@@ -449,7 +443,6 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                                    f" of {_g(up.total)} {up.unit} priced)")
         dt = clock() - t
         st["t_pricing"] += dt
-        st["full_end"], st["full_seconds"] = clock(), dt
         st["work"] += source.size
         st["rate"] = source.size / dt if dt > 0 else None
         st["pr"] = pr
