@@ -169,13 +169,7 @@ def main():
         print("exactgeo", rows[-1], flush=True)
     if a.exactgeo_only:
         # the exactgeo side again: rows, the pricing throughput and (with --d3) d = 3
-        thr = _child(["--one", str(max(sizes)), "--what", "throughput"], 1200)
-        print("throughput", thr, flush=True)
-        d3 = (_child(["--one", str(a.d3), "--d", "3"], a.exactgeo_budget) | {"N": a.d3}
-              if a.d3 else None)
-        if d3 is not None:
-            print("d3", d3, flush=True)
-        _merge_previous(a, rows, load, thr, d3)
+        _merge_previous(a, rows, load, _throughput(sizes), _d3(a))
         return
     for N in sizes:                      # ascending; stop at the first miss
         c = _child(["--one", str(N), "--what", "clarabel"], a.clarabel_budget) | {"N": N}
@@ -183,14 +177,10 @@ def main():
         print("clarabel", c, flush=True)
         if "seconds" not in c:
             break
-    thr = _child(["--one", str(max(sizes)), "--what", "throughput"], 1200)
-    print("throughput", thr, flush=True)
+    thr = _throughput(sizes)
     dk = _child(["--one", str(max(sizes) // 2), "--what", "dask"], 1200)
     print("dask", dk, flush=True)
-    d3 = (_child(["--one", str(a.d3), "--d", "3"], a.exactgeo_budget) | {"N": a.d3}
-          if a.d3 else None)
-    if d3 is not None:
-        print("d3", d3, flush=True)
+    d3 = _d3(a)
     os.makedirs(a.out_dir, exist_ok=True)
     _plot(rows, cl, os.path.join(a.out_dir, "scale.png"))
     with open(os.path.join(a.out_dir, "scale.json"), "w") as fh:
@@ -200,6 +190,21 @@ def main():
     with open(os.path.join(a.out_dir, "scale.md"), "w") as fh:
         fh.write(md)
     print(md)
+
+
+def _throughput(sizes):
+    thr = _child(["--one", str(max(sizes)), "--what", "throughput"], 1200)
+    print("throughput", thr, flush=True)
+    return thr
+
+
+def _d3(a):
+    """The d = 3 row (N = --d3), or None without --d3."""
+    if not a.d3:
+        return None
+    d3 = _child(["--one", str(a.d3), "--d", "3"], a.exactgeo_budget) | {"N": a.d3}
+    print("d3", d3, flush=True)
+    return d3
 
 
 def _merge_previous(a, rows, load, thr, d3):

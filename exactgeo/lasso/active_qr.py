@@ -24,6 +24,8 @@ import numpy as np
 from numba import njit
 from scipy.linalg import qr
 
+from ..sources.base import positions
+
 __all__ = ["active_lasso", "Carry"]
 
 
@@ -96,13 +98,8 @@ class _Factor:
     def rebind(self, A, ids, held):
         """The same active columns in a new matrix A whose columns are ``ids``: the
         columns ``held`` (ids of S) that A no longer has leave the factor."""
-        order = np.argsort(ids, kind="stable")
-        at = np.searchsorted(ids, held, sorter=order)
-        at = np.minimum(at, max(len(ids) - 1, 0))
-        pos = order[at] if len(ids) else np.zeros(len(held), dtype=np.int64)
-        found = (ids[pos] == held) if len(ids) else np.zeros(len(held), dtype=bool)
-        self.A, self.S = A, np.where(found, pos, -1)
-        for j in np.flatnonzero(~found)[::-1]:
+        self.A, self.S = A, positions(ids, held)
+        for j in np.flatnonzero(self.S < 0)[::-1]:
             self.leave(j)
 
     def join(self, cols, norms, force=False):
@@ -164,8 +161,8 @@ def active_lasso(A, y, beta, *, z0=None, tol=1e-10, dep_tol=1e-9, batch=None,
     is the first active set, with its signs). Stops when max_k |A_kᵀr| ≤ β(1 + ``tol``)
     at a sign-consistent optimum of the active set, or at the rounding floor (no descent
     in 100 rounds — degenerate pivots then follow Bland's lowest-index rule from the 3rd —
-    or only columns a pivot took out violate, by < 1e-7 relative); ``batch`` (default max(10, n/20))
-    violators join at a time; ``max_steps`` caps the steps (default 10·min(n, m) + 1000).
+    or only columns a pivot took out violate, by < 1e-7 relative); ``batch`` (default
+    max(10, n/20)) violators join at a time; ``max_steps`` caps the steps (default 10·min(n, m) + 1000).
     Returns ``(z, r, steps)``: the basic solution (m,), its residual y − Az (n,) and the
     number of steps taken. With ``carry`` (a :class:`Carry`) and ``ids`` (m,) the ids of
     A's columns, the active set's factor is taken from the last call (its columns that A

@@ -15,6 +15,7 @@ import numpy as np
 from numba import njit
 
 from ..sources import GeneratedSource, Priced
+from ..sources.base import positions
 from .active_qr import Carry, active_lasso
 from .solver import solve
 from .working_set import Restricted, working_set
@@ -327,9 +328,10 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     pass also keeps the ``cache`` (default max(4·add, min(20000, 256 MiB / 8n))) columns
     with the largest |A_kᵀλ| as a float matrix; up to 4 following rounds price only
     those (one matrix product) while their worst violation exceeds half the last full
-    pass's, else a full pass runs; only a full pass can stop the loop. Then one more streamed pass adds the columns within ``margin`` of the dual
-    boundary (|A_kᵀλ| ≥ β(1 − margin)), so the exact KKT step sees every column that may
-    be active at the exact optimum.
+    pass's, else a full pass runs; only a full pass can stop the loop. Then one more
+    streamed pass adds the columns within ``margin`` of the dual boundary
+    (|A_kᵀλ| ≥ β(1 − margin)), so the exact KKT step sees every column that may be
+    active at the exact optimum.
 
     The run never claims optimality (floating point): the exact KKT on the held columns
     and the exact certificate over the whole dictionary (rigorous streamed pricing,
@@ -382,14 +384,6 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
         keep = corr * scale >= (1 - prune) * b_f      # active columns sit at β
         return Restricted(z, lam, 0.5 * float(r @ r) + b_f * float(np.abs(z).sum()),
                           keep=keep)
-
-    def final(W, z0):
-        A = held.raw(W)
-        sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol,
-                    z0=None if z0 is None else np.asarray(z0, dtype=float),
-                    max_seconds=remaining(), method="active-set")
-        st["sol"] = sol
-        return sol
 
     r0 = yf - (yf.mean() if intercept else 0.0)
     start = Restricted(np.zeros(0), r0, 0.5 * float(r0 @ r0))
@@ -473,7 +467,7 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                       on_round=on_round)
     W, res = out.W, out.restricted
     stop, message = out.stop, st["message"]
-    # the final solve (IPM + purification) runs once, after the margin columns are in
+    # the final solve runs once, after the margin columns are in
     z_last = np.asarray(res.z, dtype=float) if len(W) else None
     if stop == "optimal":
         stop = "no-violation-float"
@@ -496,13 +490,14 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     elif stop != "time-limit":
         stop = "max-rounds"
         message = f"stopped at max_rounds={max_rounds}"
-    sol = final(W, z_last) if len(W) else None
-    if sol is None:                                   # nothing was ever added
-        sol = solve(np.zeros((n, 0)), yf, b_f, intercept=intercept)
+    # the final solve on the final columns (uncentred: the intercept is solved for);
+    # the active-set method's answer is basic, as the exact KKT step wants
+    A = held.raw(W) if len(W) else np.zeros((n, 0))
+    sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol, z0=z_last,
+                max_seconds=remaining(), method="active-set")
     if not getattr(sol, "converged", True):
         message += (f"; the last Lasso solve stopped at rel_gap "
                     f"{float(getattr(sol, 'rel_gap', float('nan'))):.3g} > {lasso_tol:g}")
-    A = held.raw(W) if len(W) else np.zeros((n, 0))
     if len(W) and getattr(sol, "lam", None) is not None:
         # hand on only the columns the exact KKT step needs: the support and those
         # within ``margin`` of the dual boundary (the rest are zero at the float optimum;
@@ -549,12 +544,7 @@ class _Held:
     def __call__(self, W):
         """The (centred) columns W, (n, |W|): a view of the buffer."""
         W = np.asarray(W, dtype=np.int64)
-        m = self.ids.size
-        pos = np.full(W.size, -1, dtype=np.int64)
-        if m and W.size:
-            order = np.argsort(self.ids, kind="stable")
-            at = order[np.minimum(np.searchsorted(self.ids, W, sorter=order), m - 1)]
-            pos = np.where(self.ids[at] == W, at, -1)
+        pos = positions(self.ids, W)
         k = int(np.sum(pos >= 0))
         if (pos[:k] >= 0).all() and np.all(np.diff(pos[:k]) > 0):
             _compact(self.buf, pos[:k])            # a kept prefix, in order: shift left

@@ -289,9 +289,14 @@ class Network:
         n = X.shape[0]
         ones = flint.fmpq_mat(n, 1, [1] * n)
         zero = flint.fmpq(0)
+
+        def affine(H, W, b):                    # H Wᵀ + 𝟙bᵀ
+            return (H * mat(np.asarray(W, dtype=object).T)
+                    + ones * mat(np.asarray(b).reshape(1, -1)))
+
         H = mat(X)
         for (W, b), act in zip(layers, self.activations):
-            Z = H * mat(np.asarray(W, dtype=object).T) + ones * mat(np.asarray(b).reshape(1, -1))
+            Z = affine(H, W, b)
             e = Z.entries()
             if act == "relu":
                 e = [v if v > 0 else zero for v in e]
@@ -304,8 +309,7 @@ class Network:
                 flint.fmpq_mat(n, 1, [0] * n)
             return np.array([Fraction(int(v.p), int(v.q)) + xi for v in out.entries()],
                             dtype=object)
-        Wo, bo = last
-        out = H * mat(np.asarray(Wo, dtype=object).T) + ones * mat(np.asarray(bo).reshape(1, -1))
+        out = affine(H, *last)
         return np.array([Fraction(int(v.p), int(v.q)) for v in out.entries()],
                         dtype=object).reshape(n, out.ncols())
 

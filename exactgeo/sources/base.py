@@ -30,7 +30,7 @@ from typing import Any, Optional, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-__all__ = ["ColumnSource", "Priced", "top_k"]
+__all__ = ["ColumnSource", "Priced", "top_k", "positions"]
 
 
 @dataclass
@@ -82,6 +82,22 @@ class ColumnSource(Protocol):
     def correlate(self, r) -> np.ndarray: ...
 
     def price(self, r, k: int = 1, **kw) -> Priced: ...
+
+
+def positions(ids, wanted) -> np.ndarray:
+    """Where each of ``wanted`` sits in ``ids`` (distinct column ids): int64 indices,
+    −1 for ids not there. O((|ids| + |wanted|) log |ids|).
+
+    >>> positions(np.array([7, 3, 9]), np.array([9, 4, 7])).tolist()
+    [2, -1, 0]
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    wanted = np.asarray(wanted, dtype=np.int64)
+    if ids.size == 0:
+        return np.full(wanted.size, -1, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    at = order[np.minimum(np.searchsorted(ids, wanted, sorter=order), ids.size - 1)]
+    return np.where(ids[at] == wanted, at, -1)
 
 
 def top_k(keys, k, candidates=None) -> np.ndarray:
