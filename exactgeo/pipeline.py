@@ -218,9 +218,11 @@ def exact_kkt(state: FitState) -> FitState:
     if D.shape[1] == 0:
         state.solution = Solution.intercept_only(data.y, st.bias)
         return state
-    A, ns = _rational_columns(D.A, D.norm_sq)
-    A_float = None if ns is not None else (np.asarray(A, dtype=float) if A is not D.A
-                                           else D.float_matrix())
+    if D.norm_sq is None:              # the dictionary's integer storage, as it is
+        A, ns, A_float = D, None, None
+    else:
+        A, ns = _rational_columns(D.A, D.norm_sq)
+        A_float = None if ns is not None else np.asarray(A, dtype=float)
     ex = certify_lasso(A, data.y, st.beta, flt.raw, norm_sq=ns, intercept=st.bias,
                        A_float=A_float)
     state.exact_columns, state.kkt = D, ex

@@ -3,8 +3,12 @@ neurons at once (module level, ``cache=True``; imported lazily). Geometry — cr
 products — is :mod:`exactgeo.ga`'s."""
 from __future__ import annotations
 
+import math
+
 import numba as nb
 import numpy as np
+
+from ..ga.cross_rows import cross_rows
 
 _TILE = 64          # candidates per parallel task (one pre-activation buffer each)
 
@@ -46,3 +50,44 @@ def signed_correlations(Xt, W, r):
             cp[k] = sp
             cn[k] = sn
     return cp, cn
+
+
+@nb.njit(cache=True)
+def _wnorm(w, d, l1):
+    s = 0.0
+    for c in range(d):
+        s += abs(w[c]) if l1 else w[c] * w[c]
+    return s if l1 else math.sqrt(s)
+
+
+@nb.njit(cache=True, parallel=True)
+def unit_hyperplanes(pool_s, C, unscale, d, l1):
+    """The float candidate hyperplanes of the pool subsets C (m, k), 1 ≤ k ≤ 3, as
+    :class:`~exactgeo.families.twolayer.TwoLayerFamily` builds them: W (m, dim) =
+    ×(pool_s[C_j]) ∘ unscale / ‖w_{1:d}‖ (ℓ1 or ℓ2) and deg (m,) bool — the product
+    below 1e-12 of the Hadamard bound of its (scaled) rows, or a norm zero or not
+    finite (W then not normalised). One pass, no temporaries of the block's size."""
+    m, k = C.shape
+    dim = pool_s.shape[1]
+    W = np.empty((m, dim))
+    deg = np.empty(m, dtype=np.bool_)
+    for t in nb.prange((m + _TILE - 1) // _TILE):
+        w = np.empty(dim)
+        for j in range(t * _TILE, min(m, (t + 1) * _TILE)):
+            cross_rows(pool_s, C[j], w)
+            hb = 1.0
+            for i in range(k):
+                s = 0.0
+                for c in range(dim):
+                    s += pool_s[C[j, i], c] * pool_s[C[j, i], c]
+                hb *= math.sqrt(s)
+            dg = not (_wnorm(w, d, l1) > 1e-12 * hb)
+            for c in range(dim):
+                w[c] = (w[c] + 0.0) * unscale[c]          # + 0.0: no negative zeros
+            nrm = _wnorm(w, d, l1)
+            dg = dg or not (np.isfinite(nrm) and nrm > 0)
+            f = 1.0 if dg else nrm
+            for c in range(dim):
+                W[j, c] = w[c] / f
+            deg[j] = dg
+    return W, deg

@@ -425,16 +425,16 @@ def price_rigorous(fam, X, r, *, max_bytes=None, max_candidates=None, progress=N
     m = ku >= lmax
     kr, ks = kr[m], ks[m]
     best = None
-    rn_l = [int(v) for v in rn]
+    rn_o = np.array([int(v) for v in rn], dtype=object)
     for rank in np.unique(kr):
         C = np.array([unrank(N, k, int(rank))], dtype=np.int64)
         w = [int(v) for v in (cross_int(pool64[C])[0] if k else [1])]
         l1 = sum(abs(v) for v in w[:d])
         if l1 == 0:
             continue
-        z = [sum(int(pool[i, c]) * w[c] for c in range(dim)) for i in range(n)]
-        sp = sum(a * b for a, b in zip(rn_l, z) if b > 0)
-        sn = -sum(a * b for a, b in zip(rn_l, z) if b < 0)
+        z = pool64[:n] @ np.array(w, dtype=np.int64)    # exact: |z| ≤ hb·bx·dim < 2⁵³
+        sp = int(np.dot(rn_o[z > 0], z[z > 0].astype(object)))
+        sn = -int(np.dot(rn_o[z < 0], z[z < 0].astype(object)))
         den = R * D * l1
         cands = [(Fraction(sp, den), 1), (Fraction(sn, den), -1)] if relu \
             else [(Fraction(sp + sn, den), 1)]

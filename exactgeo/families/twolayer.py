@@ -56,6 +56,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..ga import cross, cross_int
+from ..ga.cross_rows import CROSS_ROWS_MAX_K
 from ..numbers import (as_array, as_exact_array, check_max_bytes, integer_scale,
                        is_exact_scalar, primitive, sigma, to_fraction)
 from .subsets import combos_array, combos_chunks, n_combos
@@ -271,17 +272,21 @@ class TwoLayerFamily(Family):
                 nrm = (w * w).sum(axis=1) if len(C) else np.zeros(0, dtype=object)
             return CandidateBlock(C=C, W=W, Z=Z, deg=deg, norm=nrm, D=P.D, exact=True, n=n,
                                   d=d, prep=P)
-        Q = P.pool_s[C]                      # features scaled to [1, 2) (see _prepare)
-        W = cross(Q)                         # k = 0 (d = 1, no bias): the direction +1
-        W += 0.0                             # no negative zeros
-        hb = np.prod(np.linalg.norm(Q, axis=2), axis=1)          # Hadamard bound
-        # dependent vectors (w = 0): relative to the Hadamard bound of the *scaled* rows,
-        # so the test is invariant under rescaling the data or single features
-        deg = ~(self._wnorm(W[:, :d]) > 1e-12 * hb)
-        W = W * P.unscale[None, :]           # back to the data's coordinates
-        nrm = self._wnorm(W[:, :d])
-        deg |= ~(np.isfinite(nrm) & (nrm > 0))
-        W = W / np.where(deg, 1.0, nrm)[:, None]
+        if 1 <= k <= CROSS_ROWS_MAX_K and len(C):    # the same steps, fused in numba
+            from ._kernels import unit_hyperplanes
+            W, deg = unit_hyperplanes(P.pool_s, C, P.unscale, d, self.reg == "l1")
+        else:
+            Q = P.pool_s[C]                  # features scaled to [1, 2) (see _prepare)
+            W = cross(Q)                     # k = 0 (d = 1, no bias): the direction +1
+            W += 0.0                         # no negative zeros
+            hb = np.prod(np.linalg.norm(Q, axis=2), axis=1)          # Hadamard bound
+            # dependent vectors (w = 0): relative to the Hadamard bound of the *scaled*
+            # rows, so the test is invariant under rescaling the data or single features
+            deg = ~(self._wnorm(W[:, :d]) > 1e-12 * hb)
+            W = W * P.unscale[None, :]       # back to the data's coordinates
+            nrm = self._wnorm(W[:, :d])
+            deg |= ~(np.isfinite(nrm) & (nrm > 0))
+            W = W / np.where(deg, 1.0, nrm)[:, None]
         if not need_Z:
             return CandidateBlock(C=C, W=W, Z=None, deg=deg, norm=None, D=1, exact=False,
                                   n=n, d=d, prep=P)
@@ -600,20 +605,10 @@ class TwoLayerFamily(Family):
         n, d = X.shape
         atoms = list(atoms)
         if exact:
+            num, den, _ = self._integer_features(X, atoms)
             out = np.empty((n, len(atoms)), dtype=object)
-            Xi, D = integer_scale(X)      # Python-int products: one gcd per entry, not per op
-            for j, a in enumerate(atoms):
-                a = self.exact_atom(X, a)
-                _check_atom_dim(a, d)
-                uc = [Fraction(v) for v in a.u] + [Fraction(a.c)]
-                e = 1
-                for q in uc:
-                    e = e * q.denominator // gcd(e, q.denominator)
-                w = [q.numerator * (e // q.denominator) for q in uc]
-                z = Xi.dot(np.array(w[:d], dtype=object)) + D * w[d] if d else \
-                    np.full(n, D * w[d], dtype=object)
-                den = D * e                  # z/den = Xu + c, den > 0; σ is homogeneous
-                out[:, j] = [Fraction(int(v), den) for v in sigma(self.activation, z)]
+            for j in range(len(atoms)):
+                out[:, j] = [Fraction(int(v), den[j]) for v in num[:, j]]
             return out
         out = np.empty((n, len(atoms)))
         for j, a in enumerate(atoms):
@@ -621,6 +616,51 @@ class TwoLayerFamily(Family):
             u, c = a.float_u_c()
             out[:, j] = sigma(self.activation, X @ u + c)
         return out
+
+    def _integer_features(self, X, atoms):
+        """(num (n, m) Python ints, den (m,) positive ints, exact atoms): column j of the
+        exact features is num[:, j]/den[j] (X exact, already checked)."""
+        n, d = X.shape
+        Xi, D = integer_scale(X)      # Python-int products: one gcd per entry, not per op
+        num = np.empty((n, len(atoms)), dtype=object)
+        den, ex = [], []
+        for j, a in enumerate(atoms):
+            a = self.exact_atom(X, a)
+            _check_atom_dim(a, d)
+            uc = [Fraction(v) for v in a.u] + [Fraction(a.c)]
+            e = 1
+            for q in uc:
+                e = e * q.denominator // gcd(e, q.denominator)
+            w = [q.numerator * (e // q.denominator) for q in uc]
+            z = Xi.dot(np.array(w[:d], dtype=object)) + D * w[d] if d else \
+                np.full(n, D * w[d], dtype=object)
+            col = sigma(self.activation, z)          # z/(D e) = Xu + c; σ is homogeneous
+            g = gcd(D * e, *col)                     # lowest terms: smaller exact solves
+            num[:, j] = col // g
+            den.append(D * e // g)
+            ex.append(a)
+        return num, den, ex
+
+    def exact_columns(self, X, atoms: Sequence[Atom]) -> Dictionary:
+        """The exact dictionary over ``atoms`` in integer storage (num, den): no Fraction
+        is made unless its ``A`` is asked for.
+
+        >>> fam = TwoLayerFamily("relu", "l1", bias=True)
+        >>> D = fam.exact_columns([[Fraction(0)], [Fraction(3)]],
+        ...                       [fam.atom_from_direction([Fraction(2)], Fraction(-2))])
+        >>> D.num.ravel().tolist(), D.den.tolist(), D.A.ravel().tolist()
+        ([0, 2], [1], [Fraction(0, 1), Fraction(2, 1)])
+        """
+        X, exact = _check_X(X)
+        if not exact:
+            raise ValueError("X: exact_columns needs exact X (Fractions or integers)")
+        num, den, ex = self._integer_features(X, list(atoms))
+        ns = None
+        if any(a.norm_sq is not None for a in ex):
+            ns = np.array([Fraction(a.norm_sq) if a.norm_sq is not None else Fraction(1)
+                           for a in ex], dtype=object)
+        return Dictionary(None, ex, norm_sq=ns, exact=True, num=num,
+                          den=np.array(den, dtype=object))
 
     # ------------------------------------------------------------------ pricing
 

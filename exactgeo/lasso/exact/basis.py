@@ -12,7 +12,8 @@ from typing import Any, Optional
 import numpy as np
 
 from ..basic import crossover, purify
-from .rational import ULP, exact_dot, float_prefilter, frac_int_vec, pivot_columns
+from .rational import (ULP, column_ints, exact_dot, float_prefilter, frac_int_vec,
+                       pivot_columns)
 
 __all__ = ["ExactLasso", "float_start", "basic_guess", "choose_basis", "drop_columns",
            "Repair", "equicorrelation_set", "equicorrelation_basis"]
@@ -125,8 +126,8 @@ def drop_columns(E, bad, Af):
 def choose_basis(A, Af, cand, zt, intercept, n, ints=None):
     """Greedy independent basis from ``cand`` ordered by |z̃| (𝟙 first with intercept):
     a float pre-selection, confirmed (or redone) by exact pivots. ``ints(k)`` gives
-    column k as (integers, denominator) (default: from A's Fractions)."""
-    ints = ints or (lambda k: frac_int_vec(A[:, k]))
+    column k as (integers, denominator) (default: :func:`.rational.column_ints` of A)."""
+    ints = ints or column_ints(A)
     order = sorted(cand, key=lambda k: (-abs(zt[k]), k))
     Fl = np.array(Af[:, order], dtype=float) if order else np.zeros((n, 0))
     if intercept:
@@ -154,7 +155,7 @@ def choose_basis(A, Af, cand, zt, intercept, n, ints=None):
     return [k for k in chosen if k >= 0]
 
 
-def equicorrelation_set(A, Af, r, beta):
+def equicorrelation_set(A, Af, r, beta, ints=None):
     """The exact equicorrelation set of an exact residual r (n,): every column k with
     |A_kᵀr| = β over ℚ, and its sign. A float filter with an a-priori rounding bound skips
     the columns that are surely below β; the rest are decided exactly. Returns
@@ -170,17 +171,18 @@ def equicorrelation_set(A, Af, r, beta):
     corr = np.abs(Af.T @ rf)
     bound = 2.0 * (n + 4) * ULP * (np.abs(Af).T @ np.abs(rf)) + n * 1e-300
     near = np.flatnonzero(corr + bound >= float(beta) * (1 - 4 * ULP))
+    ints = ints or column_ints(A)
     r_int, r_den = frac_int_vec(list(r))
     E, signs = [], []
     for k in near.tolist():
-        v = exact_dot(*frac_int_vec(A[:, k]), r_int, r_den)
+        v = exact_dot(*ints(k), r_int, r_den)
         if abs(v) == beta:
             E.append(k)
             signs.append(1 if v > 0 else -1)
     return E, signs
 
 
-def equicorrelation_basis(A, Af, y, r, beta, intercept):
+def equicorrelation_basis(A, Af, y, r, beta, intercept, ints=None):
     """A basis for the KKT solve from an exact residual r that may be optimal although its
     basis gave sign-inconsistent coefficients. The fit Az is unique, z is not (THEORY
     §2.7): in a dictionary with many exact linear relations a basis of the equicorrelation
@@ -190,7 +192,8 @@ def equicorrelation_basis(A, Af, y, r, beta, intercept):
     its support made an exact independent basis. Returns (F, s) or None; the caller solves
     the KKT equations on F exactly and checks everything (nothing here is trusted)."""
     n = A.shape[0]
-    E, sg = equicorrelation_set(A, Af, r, beta)
+    ints = ints or column_ints(A)
+    E, sg = equicorrelation_set(A, Af, r, beta, ints)
     if not E:
         return None
     rf = np.array([float(q) for q in r])
@@ -200,7 +203,7 @@ def equicorrelation_basis(A, Af, y, r, beta, intercept):
         return None
     signs = dict(zip(E, sg))
     support = [k for k in E if zc[k] != 0]
-    F = choose_basis(A, Af, support, zc, intercept, n)
+    F = choose_basis(A, Af, support, zc, intercept, n, ints)
     return F, np.array([signs[k] for k in F], dtype=int)
 
 

@@ -33,16 +33,19 @@ from ..working_set import Restricted, working_set
 from .ball import certify_ball
 from .basis import (ExactLasso, Repair, basic_guess, choose_basis, equicorrelation_basis,
                     float_start)
-from .rational import frac_int_vec
+from .rational import column_ints, frac_int_vec
 
 __all__ = ["ExactLasso", "certify_lasso", "kkt_solve_rational"]
 
 
 def _validate(A, y, beta, sol, norm_sq, intercept):
-    if not isinstance(A, np.ndarray) or A.ndim != 2:
+    if _is_dictionary(A):
+        if not A.exact:
+            raise TypeError("A: expected an exact Dictionary, got a float one")
+    elif not isinstance(A, np.ndarray) or A.ndim != 2:
         raise ValueError(f"A: expected an exact 2-D (n, p) object array, got "
                          f"{type(A).__name__} {getattr(A, 'shape', '')}")
-    if A.dtype != object:
+    elif A.dtype != object:
         raise TypeError(f"A: expected an object array of Fractions, got dtype {A.dtype}")
     n, p = A.shape
     y = as_exact_array(y, "y")
@@ -63,16 +66,22 @@ def _validate(A, y, beta, sol, norm_sq, intercept):
     return y, beta, z, norm_sq
 
 
+def _is_dictionary(A) -> bool:
+    from ...families.base import Dictionary
+    return isinstance(A, Dictionary)
+
+
 def kkt_solve_rational(A, y, beta, F, s, intercept, ints=None):
     """Exact θ for MᵀMθ = Mᵀy − (βs, 0), M = [A_F, 𝟙]; returns (z_F, ξ, r) over ℚ.
 
     In integers: column j of M is N_j/d_j (N = the integer columns, d their
     denominators), so with θ = Dφ the system is NᵀNφ = Nᵀy − D(βs, 0), scaled by the
     denominators of y and β — one fmpz Gram product and one exact solve (flint).
-    ``ints(k)`` gives column k as (integers, denominator) (default: from A's Fractions)."""
+    ``ints(k)`` gives column k as (integers, denominator) (default:
+    :func:`.rational.column_ints` of A)."""
     import flint
     n = A.shape[0]
-    ints = ints or (lambda k: frac_int_vec(A[:, k]))
+    ints = ints or column_ints(A)
     cols = [ints(k) for k in F] + ([([1] * n, 1)] if intercept else [])
     m = len(cols)
     N = flint.fmpz_mat(m, n, [v for c, _ in cols for v in c]).transpose()
@@ -104,7 +113,8 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
                   max_rounds=20, A_float=None, max_prec=2048, resolve=True) -> ExactLasso:
     """Exact KKT certificate of the Lasso ½‖Az + ξ𝟙 − y‖² + β‖z‖₁ (THEORY §5).
 
-    A (n, p) object array of Fractions, y (n,) exact, β exact > 0, ``sol`` a float
+    A (n, p) object array of Fractions, or an exact
+    :class:`~exactgeo.families.Dictionary` (its integer storage is used as it is), y (n,) exact, β exact > 0, ``sol`` a float
     :class:`LassoSolution` of the float version of the dictionary. ``norm_sq`` (p,)
     exact: the true column k is A[:, k]/√norm_sq[k] (ball arithmetic, status "enclosed").
     ``A_float`` may pass float(A) (correctly rounded, e.g. ``A.astype(float)``) to
@@ -115,7 +125,14 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
     t0 = time.perf_counter()
     y, beta, zt, norm_sq = _validate(A, y, beta, sol, norm_sq, intercept)
     n, p = A.shape
-    Af = np.asarray(A_float, dtype=np.float64) if A_float is not None else A.astype(np.float64)
+    if _is_dictionary(A) and (norm_sq is not None or A.norm_sq is not None):
+        A = A.A                          # unnormalised ℓ2 columns: as Fractions
+    if _is_dictionary(A):
+        src = ExplicitSource.from_dictionary(A, A_float)
+    else:
+        src = ExplicitSource(A_float if A_float is not None else A.astype(np.float64),
+                             exact=A)
+    Af = src.float_matrix()
     if Af.shape != (n, p):
         raise ValueError(f"A_float: expected shape ({n}, {p}), got {Af.shape}")
     if norm_sq is not None:
@@ -124,7 +141,6 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
     yf = np.array([float(q) for q in y])
     bf = float(beta)
     zt0 = zt
-    src = ExplicitSource(Af, exact=A)
     _, E, signs, zt = float_start(Af, yf, sol, zt, bf, tau, intercept)
 
     def describe(rnd, bad, pr):
@@ -144,7 +160,8 @@ def certify_lasso(A, y, beta, sol, *, norm_sq=None, intercept=True, tau=1e-6,
         if bad:
             # r may be optimal with the fit represented on a wrong basis: re-choose the
             # basis as a sign-consistent vertex on r's exact equicorrelation set
-            alt = equicorrelation_basis(A, Af, y, r, beta, intercept)
+            alt = equicorrelation_basis(A, Af, y, r, beta, intercept,
+                                        src.exact_column_ints)
             if alt is not None and alt[0]:
                 zF2, xi2, r2 = kkt_solve_rational(A, y, beta, alt[0], alt[1], intercept,
                                                   src.exact_column_ints)

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["ULP", "frac_int_vec", "pivot_columns", "float_prefilter", "fmpq",
+__all__ = ["ULP", "frac_int_vec", "column_ints", "pivot_columns", "float_prefilter", "fmpq",
            "arb_to_interval", "exact_dot", "rigorous_violations"]
 
 #: Unit roundoff of float64.
@@ -27,6 +27,21 @@ def frac_int_vec(v):
     for q in v:
         den = den * q.denominator // math.gcd(den, q.denominator)
     return [q.numerator * (den // q.denominator) for q in v], den
+
+
+def column_ints(A):
+    """k ↦ column k of the exact columns A as (ints (n,), positive denominator), each
+    converted once. A an (n, p) object array of Fractions, or an exact
+    :class:`~exactgeo.families.Dictionary` (its integer storage is used directly).
+
+    >>> from fractions import Fraction as F
+    >>> column_ints(np.array([[F(1, 2)], [F(1, 3)]], dtype=object))(0)
+    ([3, 2], 6)
+    """
+    from ...sources import ExplicitSource
+    if isinstance(A, np.ndarray):
+        return ExplicitSource(exact=A).exact_column_ints
+    return ExplicitSource.from_dictionary(A).exact_column_ints
 
 
 def pivot_columns(cols, n):
