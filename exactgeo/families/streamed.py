@@ -102,8 +102,7 @@ def rank(N: int, k: int, subset) -> int:
     t, x = 0, 0
     for pos, v in enumerate(subset):
         i = k - pos
-        for y in range(x, int(v)):
-            t += comb(N - y - 1, i - 1)
+        t += comb(N - x, i) - comb(N - int(v), i)    # Σ_{x ≤ y < v} C(N − y − 1, i − 1)
         x = int(v) + 1
     return t
 

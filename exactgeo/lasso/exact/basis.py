@@ -12,7 +12,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..basic import crossover, purify
-from .rational import (ULP, column_ints, exact_dot, float_prefilter, frac_int_vec,
+from .rational import (ULP, column_ints, exact_products, float_prefilter, frac_int_vec,
                        pivot_columns)
 
 __all__ = ["ExactLasso", "float_start", "basic_guess", "choose_basis", "drop_columns",
@@ -174,8 +174,7 @@ def equicorrelation_set(A, Af, r, beta, ints=None):
     ints = ints or column_ints(A)
     r_int, r_den = frac_int_vec(list(r))
     E, signs = [], []
-    for k in near.tolist():
-        v = exact_dot(*ints(k), r_int, r_den)
+    for k, v in zip(near.tolist(), exact_products(ints, near, r_int, r_den)):
         if abs(v) == beta:
             E.append(k)
             signs.append(1 if v > 0 else -1)

@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 
 __all__ = ["ULP", "frac_int_vec", "column_ints", "pivot_columns", "float_prefilter", "fmpq",
-           "arb_to_interval", "exact_dot", "rigorous_violations"]
+           "arb_to_interval", "exact_products", "rigorous_violations"]
 
 #: Unit roundoff of float64.
 ULP = 2.0 ** -53
@@ -25,7 +25,8 @@ def frac_int_vec(v):
     """Fractions (n,) → (ints (n,), common denominator)."""
     den = 1
     for q in v:
-        den = den * q.denominator // math.gcd(den, q.denominator)
+        if den % q.denominator:      # (a division is cheaper than the gcd it saves)
+            den = den * q.denominator // math.gcd(den, q.denominator)
     return [q.numerator * (den // q.denominator) for q in v], den
 
 
@@ -68,7 +69,18 @@ def pivot_columns(cols, n):
 
 
 def float_prefilter(cols_f, n, order, tol=1e-9):
-    """Float greedy independence (modified Gram–Schmidt) to shorten the exact rref."""
+    """Float greedy independence in ``order``, to shorten the exact rref: a column is kept
+    when its part orthogonal to the columns before it exceeds tol·its norm — |R_jj| of
+    one unpivoted QR when there are at most n columns, else modified Gram–Schmidt."""
+    order = list(order)
+    if len(order) <= n:
+        from scipy.linalg import qr
+        M = np.asarray(cols_f[:, order], dtype=float)
+        if not M.size:
+            return []
+        R = qr(M, mode="r", check_finite=False)[0]
+        d = np.abs(np.diag(R))
+        return [order[j] for j in np.flatnonzero(d > tol * np.linalg.norm(M, axis=0))]
     Q = []
     keep = []
     for k in order:
@@ -105,9 +117,20 @@ def arb_to_interval(a):
     return f(m1, e1), f(m2, e2)
 
 
-def exact_dot(ints, den, r_int, r_den) -> Fraction:
-    """(ints/den)ᵀ(r_int/r_den) exactly."""
-    return Fraction(sum(a * b for a, b in zip(ints, r_int) if a), den * r_den)
+def exact_products(exact_col, cols, r_int, r_den):
+    """[A_kᵀr for k in cols] exactly (Fractions), ``exact_col(k)`` → (ints, den) column k
+    and r = r_int/r_den: one flint integer product for all of them.
+
+    >>> exact_products(lambda k: ([1, k], 2), [0, 3], [1, 1], 3)
+    [Fraction(1, 6), Fraction(2, 3)]
+    """
+    import flint
+    if not len(cols):
+        return []
+    got = [exact_col(int(k)) for k in cols]
+    M = flint.fmpz_mat(len(got), len(r_int), [v for c, _ in got for v in c])
+    s = M * flint.fmpz_mat(len(r_int), 1, r_int)
+    return [Fraction(int(s[j, 0]), den * r_den) for j, (_, den) in enumerate(got)]
 
 
 def rigorous_violations(exact_col, Af, absAf, r, beta):
@@ -126,9 +149,7 @@ def rigorous_violations(exact_col, Af, absAf, r, beta):
     r_int, r_den = frac_int_vec(r)
     viol = {}
     best = (-math.inf, -1)
-    for k in todo:
-        ints, den = exact_col(int(k))
-        v = exact_dot(ints, den, r_int, r_den)
+    for k, v in zip(todo, exact_products(exact_col, todo, r_int, r_den)):
         excess = abs(v) - beta
         if excess > 0:
             viol[int(k)] = v
