@@ -186,7 +186,7 @@ def lasso(state: FitState) -> FitState:
         cg = streamed_column_generation(D, data.y_float, b, intercept=st.bias,
                                         max_rounds=max(st.max_rounds, 400),
                                         max_seconds=st.max_seconds, progress=st.progress,
-                                        client=state.client)
+                                        client=state.client, max_bytes=st.max_bytes)
         state.colgen = dict(cg.to_json(), from_empty=True, route=D.route)
         sol, A = cg.solution, cg.A
         state.columns = (D.exact_dictionary(cg.columns_idx) if data.exact else None)

@@ -314,7 +314,8 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                                margin: float = 1e-6, max_seconds: Optional[float] = None,
                                progress=True, client=None,
                                cache: Optional[int] = None,
-                               neighbours: int = 2) -> ColumnGeneration:
+                               neighbours: int = 2,
+                               max_bytes: Optional[int] = None) -> ColumnGeneration:
     """Column generation over an implicit (streamed) finite dictionary ``source``
     (:class:`~exactgeo.sources.ImplicitSource`): the working-set loop from the
     hyperplanes through each sample and its ``neighbours`` nearest samples or an axis
@@ -339,6 +340,10 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     :func:`column_generation`: per round, the objective, the relative duality gap, the
     worst violation S/β, the working-set size and the pricing throughput (columns/s).
     ``client`` a dask.distributed Client prices on its workers (identical results).
+    ``max_bytes`` bounds the float columns held (working set and cache, 8n bytes per
+    column; the final solve's copy of the working set replaces the cache): the cache
+    shrinks to fit, and a working set that cannot fit is refused before it is allocated
+    (MemoryError with the size; at the start, or when a round would grow it beyond).
 
     >>> import numpy as np
     >>> from exactgeo.families import get_family
@@ -360,12 +365,22 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     n_add = max(2 * n, 50) if add is None else int(add)
     n_cache = (max(4 * n_add, min(20000, 2 ** 28 // (8 * n))) if cache is None
                else max(int(cache), 0))
+    W0 = np.zeros(0, dtype=np.int64)
+    if neighbours > 0 and hasattr(source, "neighbour_columns"):
+        W0 = source.neighbour_columns(neighbours)
+    fit_cols = None if max_bytes is None else int(max_bytes) // (8 * n)
+    if fit_cols is not None:
+        # the held columns must fit; the cache is an accelerator: at most half of the
+        # room left at the start, and dropped when the working set needs its room
+        _Held.check(W0.size + n_add, fit_cols, n, max_bytes, neighbours)
+        n_cache = min(n_cache, (fit_cols - W0.size - n_add) // 2)
     pool = {"idx": np.zeros(0, dtype=np.int64), "A": np.zeros((n, 0)), "anchor": None}
-    held = _Held(source, n, intercept)                # the working set's columns
+    held = _Held(source, n, intercept, max_bytes=max_bytes)   # the working set's columns
     yc = yf - yf.mean() if intercept else yf
     carry = Carry()                                   # the restricted solves' factor
-    st = {"sol": None, "round": 0, "cache_rounds": 0, "excess": 0.0, "t_pricing": 0.0,
-          "work": 0, "history": [], "lasso_work": 0, "message": None, "pr": None, "rate": None}
+    st = {"n_cache": n_cache, "sol": None, "round": 0, "cache_rounds": 0, "excess": 0.0,
+          "t_pricing": 0.0, "work": 0, "history": [], "lasso_work": 0, "message": None,
+          "pr": None, "rate": None}
 
     def remaining():
         return None if deadline is None else max(deadline - clock(), 1e-3)
@@ -373,6 +388,11 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     def restricted(W, z0, _last):
         # the active-set method on the held columns (centred for the intercept), warm
         # from the last basic solution: each round costs a few steps of O(n·|support|)
+        if fit_cols is not None:
+            if len(W) + st["n_cache"] > fit_cols:      # the working set needs the room
+                st["n_cache"] = 0
+                pool.update(idx=np.zeros(0, dtype=np.int64), A=np.zeros((n, 0)))
+            held.cap = fit_cols - st["n_cache"]
         Ac = held(W)
         z, r, it = active_lasso(Ac, yc, b_f, z0=None if z0 is None else
                                 np.asarray(z0, dtype=float), ids=W, carry=carry)
@@ -418,8 +438,8 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
         st["full"] = True
         st["cache_rounds"] = 0
         try:
-            if n_cache > n_add:
-                full = source.price(res.r, k=n_cache, exclude=W, progress=tick,
+            if st["n_cache"] > n_add:
+                full = source.price(res.r, k=st["n_cache"], exclude=W, progress=tick,
                                     client=client)
                 pool["idx"] = full.idx
                 pool["A"] = np.asfortranarray(source.columns(full.idx))
@@ -457,9 +477,6 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
             f"worst violation S/beta {pr.sup / b_f:.6g}, working set {rec.size}, priced "
             f"{_g(source.size)} columns" + (f" ({_g(rate)} columns/s)" if rate else "")))
 
-    W0 = np.zeros(0, dtype=np.int64)
-    if neighbours > 0 and hasattr(source, "neighbour_columns"):
-        W0 = source.neighbour_columns(neighbours)
     out = working_set(source, restricted, W0, start=None if W0.size else start,
                       price=price, optimal=lambda res, pr: st.get("full", True) and
                       pr.sup <= b_f * (1 + tol),
@@ -492,6 +509,7 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
         message = f"stopped at max_rounds={max_rounds}"
     # the final solve on the final columns (uncentred: the intercept is solved for);
     # the active-set method's answer is basic, as the exact KKT step wants
+    pool.clear()                                      # the cache's memory, for the copy
     A = held.raw(W) if len(W) else np.zeros((n, 0))
     sol = solve(A, yf, b_f, intercept=intercept, tol=lasso_tol, z0=z_last,
                 max_seconds=remaining(), method="active-set")
@@ -535,11 +553,24 @@ class _Held:
     in one buffer updated in place: each round keeps a prefix of the last order (the
     columns not pruned) and appends the new ones, so no round copies the whole matrix."""
 
-    def __init__(self, source, n, centre):
+    def __init__(self, source, n, centre, cap=None, max_bytes=None):
         self.source, self.centre = source, centre
+        self.cap, self.max_bytes = cap, max_bytes     # at most cap columns (None: any)
         self.buf = np.empty((n, 0), order="F")
         self.ids = np.zeros(0, dtype=np.int64)
         self.mean = np.zeros(0)
+
+    @staticmethod
+    def check(size, cap, n, max_bytes, neighbours):
+        """MemoryError, before allocating, when ``size`` held columns exceed ``cap``."""
+        if cap is not None and size > cap:
+            from ..families.budget import fmt_bytes
+            raise MemoryError(
+                f"column generation would hold {size} float columns of n = {n} samples "
+                f"(about {fmt_bytes(8 * n * size)}), more than max_bytes = "
+                f"{fmt_bytes(max_bytes)} allows ({max(cap, 0)} columns); raise max_bytes"
+                + (f", or start from fewer columns (neighbours={neighbours} gives "
+                   "the first working set; 0 starts empty)" if neighbours else ""))
 
     def __call__(self, W):
         """The (centred) columns W, (n, |W|): a view of the buffer."""
@@ -554,8 +585,10 @@ class _Held:
             mean = np.zeros(0)
         new = W[k:]
         if W.size > self.buf.shape[1]:
-            grown = np.empty((self.buf.shape[0], max(W.size, self.buf.shape[1] * 3 // 2)),
-                             order="F")
+            self.check(W.size, self.cap, self.buf.shape[0], self.max_bytes, 0)
+            size = max(W.size, self.buf.shape[1] * 3 // 2)
+            grown = np.empty((self.buf.shape[0], size if self.cap is None else
+                              min(size, self.cap)), order="F")
             if k:
                 grown[:, :k] = self.buf[:, :k]
             self.buf = grown
