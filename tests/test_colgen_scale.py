@@ -71,9 +71,10 @@ def test_streamed_colgen_matches_the_explicit_lasso_in_floats(kw):
 
 def test_streamed_colgen_keeps_its_columns_within_max_bytes():
     """``max_bytes`` bounds the float columns held (8n bytes each): a first working set
-    beyond it is refused before the run, naming the size and the alternatives; a budget
-    that leaves no room for the column cache reaches the same optimum without it (1e-9
-    relative, as above); a budget the working set outgrows is refused when it would."""
+    beyond it is refused before the run, naming the size and the alternatives; by default
+    the start shrinks to fit instead; a budget that leaves no room for the column cache
+    reaches the same optimum without it (1e-9 relative, as above); a budget the working
+    set outgrows is refused when it would."""
     from exactgeo.lasso.solver import solve
     rng = np.random.default_rng(1)
     X = rng.uniform(-1, 1, (30, 2))
@@ -83,12 +84,14 @@ def test_streamed_colgen_keeps_its_columns_within_max_bytes():
     w0 = src.neighbour_columns(2).size
     with pytest.raises(MemoryError, match=rf"would hold {w0 + 60} float columns of n = 30 "
                                           r"samples .*max_bytes = .*neighbours=2"):
-        streamed_column_generation(src, y, 1e-2, progress=False, max_bytes=8 * 30 * w0)
-    cg = streamed_column_generation(src, y, 1e-2, progress=False,
-                                    max_bytes=8 * 30 * (w0 + 200))
+        streamed_column_generation(src, y, 1e-2, progress=False, neighbours=2,
+                                   max_bytes=8 * 30 * w0)
     ref = solve(fam.dictionary(X).float_matrix(), y, 1e-2)
-    assert cg.stop == "no-violation-float"
-    assert cg.objective == pytest.approx(ref.objective, rel=1e-9)
+    for budget in (w0 + 100, w0 + 200):
+        cg = streamed_column_generation(src, y, 1e-2, progress=False,
+                                        max_bytes=8 * 30 * budget)
+        assert cg.stop == "no-violation-float"
+        assert cg.objective == pytest.approx(ref.objective, rel=1e-9)
     with pytest.raises(MemoryError, match=r"column generation would hold \d+ float columns"):
         streamed_column_generation(src, y, 1e-2, progress=False, neighbours=0,
                                    max_bytes=8 * 30 * 61)

@@ -310,19 +310,24 @@ def column_generation(family, X, y, beta, *, intercept: bool = True, max_rounds:
 def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                                max_rounds: int = 100, tol: float = 1e-9,
                                lasso_tol: float = 1e-10, add: Optional[int] = None,
-                               prune: float = 0.02, per_anchor: int = 2,
+                               prune: float = 0.02, hold: Optional[int] = None,
+                               per_anchor: int = 2,
                                margin: float = 1e-6, max_seconds: Optional[float] = None,
                                progress=True, client=None,
                                cache: Optional[int] = None,
-                               neighbours: int = 2,
+                               neighbours: Optional[int] = None,
                                max_bytes: Optional[int] = None) -> ColumnGeneration:
     """Column generation over an implicit (streamed) finite dictionary ``source``
     (:class:`~exactgeo.sources.ImplicitSource`): the working-set loop from the
     hyperplanes through each sample and its ``neighbours`` nearest samples or an axis
-    (:meth:`~exactgeo.sources.ImplicitSource.neighbour_columns`; 0: from the empty set)
+    (:meth:`~exactgeo.sources.ImplicitSource.neighbour_columns`; 0: from the empty set;
+    default the source's ``neighbour_count``, halved while the start would fill more than
+    half of ``max_bytes``)
     — restricted Lasso on the held columns (warm-started), price the dual point, add the
-    ``add`` (default max(2n, 50)) most violating columns and drop the held columns that
-    are zero and far from active (|A_kᵀλ| < (1 − ``prune``)β); at most ``per_anchor``
+    ``add`` (default max(2n, 50)) most violating columns and, once more than ``hold``
+    (default 256 MiB / 8n) columns are held, drop those that are zero and far from
+    active (|A_kᵀλ| < (1 − ``prune``)β) — a column dropped too early costs a full pass
+    to find again, one held costs n multiply-adds a step; at most ``per_anchor``
     added columns share an anchor (training point), so a round adds diverse neurons, not
     near-copies — until max_k |A_kᵀλ| ≤ β(1 + ``tol``) over *every* column in floating
     point, or a limit (``max_rounds``, ``max_seconds``). Partial pricing: a full streamed
@@ -365,10 +370,9 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     n_add = max(2 * n, 50) if add is None else int(add)
     n_cache = (max(4 * n_add, min(20000, 2 ** 28 // (8 * n))) if cache is None
                else max(int(cache), 0))
-    W0 = np.zeros(0, dtype=np.int64)
-    if neighbours > 0 and hasattr(source, "neighbour_columns"):
-        W0 = source.neighbour_columns(neighbours)
+    n_hold = 2 ** 28 // (8 * n) if hold is None else int(hold)
     fit_cols = None if max_bytes is None else int(max_bytes) // (8 * n)
+    W0, neighbours = _first_working_set(source, neighbours, fit_cols, n_add)
     if fit_cols is not None:
         # the held columns must fit; the cache is an accelerator: at most half of the
         # room left at the start, and dropped when the working set needs its room
@@ -401,7 +405,8 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
         corr = np.abs(Ac.T @ r)
         scale = min(1.0, b_f / max(float(corr.max(initial=0.0)), 1e-300))
         lam = r * scale
-        keep = corr * scale >= (1 - prune) * b_f      # active columns sit at β
+        keep = (None if len(W) <= n_hold else          # active columns sit at β
+                corr * scale >= (1 - prune) * b_f)
         return Restricted(z, lam, 0.5 * float(r @ r) + b_f * float(np.abs(z).sum()),
                           keep=keep)
 
@@ -537,6 +542,22 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
                           st["lasso_work"])
     cg.columns_idx = np.asarray(W, dtype=np.int64)
     return cg
+
+
+def _first_working_set(source, neighbours, fit_cols, n_add):
+    """(columns, neighbours): the source's neighbour columns (default: its
+    ``neighbour_count``, fewer while they would fill more than half of ``fit_cols``)."""
+    if not hasattr(source, "neighbour_columns"):
+        return np.zeros(0, dtype=np.int64), 0
+    if neighbours is not None:
+        return (source.neighbour_columns(neighbours) if neighbours > 0
+                else np.zeros(0, dtype=np.int64)), neighbours
+    m = source.neighbour_count
+    while True:
+        W0 = source.neighbour_columns(m) if m > 0 else np.zeros(0, dtype=np.int64)
+        if m == 0 or fit_cols is None or 2 * (W0.size + n_add) <= fit_cols:
+            return W0, m
+        m //= 2
 
 
 @njit(cache=True)
