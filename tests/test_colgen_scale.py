@@ -82,7 +82,7 @@ def test_streamed_colgen_keeps_its_columns_within_max_bytes():
     fam = get_family("relu", reg="l1", bias=True)
     src = ImplicitSource(fam, X)
     w0 = src.neighbour_columns(2).size
-    with pytest.raises(MemoryError, match=rf"would hold {w0 + 60} float columns of n = 30 "
+    with pytest.raises(MemoryError, match=rf"would hold {w0 + 1} float columns of n = 30 "
                                           r"samples .*max_bytes = .*neighbours=2"):
         streamed_column_generation(src, y, 1e-2, progress=False, neighbours=2,
                                    max_bytes=8 * 30 * w0)

@@ -367,15 +367,18 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     yf = np.asarray(y, dtype=float)
     b_f = float(beta)
     n = yf.shape[0]
-    n_add = max(2 * n, 50) if add is None else int(add)
+    n_add = min(max(2 * n, 50) if add is None else int(add), source.size)
     n_cache = (max(4 * n_add, min(20000, 2 ** 28 // (8 * n))) if cache is None
                else max(int(cache), 0))
     n_hold = 2 ** 28 // (8 * n) if hold is None else int(hold)
     fit_cols = None if max_bytes is None else int(max_bytes) // (8 * n)
     W0, neighbours = _first_working_set(source, neighbours, fit_cols, n_add)
     if fit_cols is not None:
-        # the held columns must fit; the cache is an accelerator: at most half of the
+        # the held columns must fit: a round adds at most half the room left, pruning
+        # starts at half the budget; the cache is an accelerator: at most half of the
         # room left at the start, and dropped when the working set needs its room
+        n_add = max(1, min(n_add, (fit_cols - W0.size) // 2))
+        n_hold = min(n_hold, fit_cols // 2)
         _Held.check(W0.size + n_add, fit_cols, n, max_bytes, neighbours)
         n_cache = min(n_cache, (fit_cols - W0.size - n_add) // 2)
     pool = {"idx": np.zeros(0, dtype=np.int64), "A": np.zeros((n, 0)), "anchor": None}
