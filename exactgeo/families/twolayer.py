@@ -56,7 +56,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..ga import cross, cross_int
-from ..ga.cross_rows import CROSS_ROWS_MAX_K
 from ..numbers import (as_array, as_exact_array, check_max_bytes, integer_scale,
                        is_exact_scalar, primitive, sigma, to_fraction)
 from .subsets import combos_array, combos_chunks, n_combos
@@ -272,7 +271,7 @@ class TwoLayerFamily(Family):
                 nrm = (w * w).sum(axis=1) if len(C) else np.zeros(0, dtype=object)
             return CandidateBlock(C=C, W=W, Z=Z, deg=deg, norm=nrm, D=P.D, exact=True, n=n,
                                   d=d, prep=P)
-        if 1 <= k <= CROSS_ROWS_MAX_K and len(C):    # the same steps, fused in numba
+        if 1 <= k <= 3 and len(C):       # the same steps, fused in numba (ga.cross_rows)
             from ._kernels import unit_hyperplanes
             W, deg = unit_hyperplanes(P.pool_s, C, P.unscale, d, self.reg == "l1")
         else:

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from numba import njit
 
-__all__ = ["cross_rows", "CROSS_ROWS_MAX_K"]
-
-CROSS_ROWS_MAX_K = 3        #: largest number of rows :func:`cross_rows` takes
+__all__ = ["cross_rows"]
 
 
 @njit(cache=True)

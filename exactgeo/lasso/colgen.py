@@ -346,9 +346,10 @@ def streamed_column_generation(source, y, beta, *, intercept: bool = True,
     worst violation S/β, the working-set size and the pricing throughput (columns/s).
     ``client`` a dask.distributed Client prices on its workers (identical results).
     ``max_bytes`` bounds the float columns held (working set and cache, 8n bytes per
-    column; the final solve's copy of the working set replaces the cache): the cache
-    shrinks to fit, and a working set that cannot fit is refused before it is allocated
-    (MemoryError with the size; at the start, or when a round would grow it beyond).
+    column; the final solve's copy of the working set replaces the cache): the start,
+    the batches and the cache shrink to fit, and a working set that still cannot fit is
+    refused before it is allocated (MemoryError with the size; at the start, or when a
+    round would grow it beyond).
 
     >>> import numpy as np
     >>> from exactgeo.families import get_family
