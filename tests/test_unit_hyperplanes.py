@@ -4,6 +4,8 @@
   the same steps in numpy on ``ga.cross`` (the blade route): equal degeneracy flags and
   hyperplanes within 1e-12 of their size (two summation orders of the same minors; the
   entries are O(1) after normalising, so 1e-12 is ~10³ ulp of slack).
+* ``families._kernels.integer_hyperplanes`` (the same minors in int64, for the rigorous
+  pricing) against ``ga.cross_int`` (fraction-free, Python-int safe): equal integers.
 * ``TwoLayerFamily.exact_columns`` (integer storage, lowest terms) against σ(Xu + c)
   evaluated in Fractions, entry by entry.
 """
@@ -13,9 +15,9 @@ import numpy as np
 import pytest
 
 from exactgeo.families import get_family
-from exactgeo.families._kernels import unit_hyperplanes
+from exactgeo.families._kernels import integer_hyperplanes, unit_hyperplanes
 from exactgeo.families.subsets import combos_array
-from exactgeo.ga import cross
+from exactgeo.ga import cross, cross_int
 
 
 def _numpy_route(pool_s, C, unscale, d, l1):
@@ -47,6 +49,16 @@ def test_unit_hyperplanes_match_the_numpy_route(d, bias, reg):
     assert (deg == deg0).all()
     assert deg.any() == (k >= 2)                  # a repeated point spans no hyperplane
     assert np.abs(W - W0).max() <= 1e-12 * max(1.0, np.abs(W0).max())
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_integer_hyperplanes_are_the_integer_cross_products(k):
+    rng = np.random.default_rng(k)
+    pool = rng.integers(-2 ** 19, 2 ** 19, (12, k + 1))      # bx^k < 2^57
+    pool[4] = pool[2]                                         # degenerate subsets
+    C = combos_array(12, 0, k, False)
+    W = integer_hyperplanes(pool, C)
+    assert W.tolist() == [[int(v) for v in row] for row in cross_int(pool[C].astype(object))]
 
 
 @pytest.mark.parametrize("model", ["relu", "abs"])

@@ -91,3 +91,16 @@ def unit_hyperplanes(pool_s, C, unscale, d, l1):
                 W[j, c] = w[c] / f
             deg[j] = dg
     return W, deg
+
+
+@nb.njit(cache=True, parallel=True)
+def integer_hyperplanes(pool, C):
+    """W (m, k + 1) int64: ×(pool[C_j]) for the pool subsets C (m, k), 1 ≤ k ≤ 3, of the
+    int64 pool, exact while bx^k < 2⁶⁰ (bx the largest |entry|: a minor sums at most
+    six products of k entries; the caller checks a Hadamard bound ≥ bx^k first)."""
+    m = C.shape[0]
+    W = np.empty((m, pool.shape[1]), dtype=np.int64)
+    for t in nb.prange((m + _TILE - 1) // _TILE):
+        for j in range(t * _TILE, min(m, (t + 1) * _TILE)):
+            cross_rows(pool, C[j], W[j])
+    return W

@@ -388,7 +388,11 @@ def price_rigorous(fam, X, r, *, max_bytes=None, max_candidates=None, progress=N
     held = 0
     done = 0
     for s0, C in rank_blocks(N, k, 0, total, step):
-        W = cross_int(pool64[C]) if k else np.ones((len(C), 1), dtype=np.int64)
+        if 1 <= k <= 3:        # exact in int64: every minor's term is ≤ bx^k ≤ hb < 2⁵³
+            from ._kernels import integer_hyperplanes
+            W = integer_hyperplanes(pool64, C)
+        else:
+            W = cross_int(pool64[C]) if k else np.ones((len(C), 1), dtype=np.int64)
         if W.dtype == object:
             return None
         t = (D * np.abs(W[:, :d]).sum(axis=1)).astype(np.float64)
