@@ -578,9 +578,9 @@ class _Held:
     in one buffer updated in place: each round keeps a prefix of the last order (the
     columns not pruned) and appends the new ones, so no round copies the whole matrix."""
 
-    def __init__(self, source, n, centre, cap=None, max_bytes=None):
+    def __init__(self, source, n, centre, max_bytes=None):
         self.source, self.centre = source, centre
-        self.cap, self.max_bytes = cap, max_bytes     # at most cap columns (None: any)
+        self.cap, self.max_bytes = None, max_bytes    # at most cap columns (None: any)
         self.buf = np.empty((n, 0), order="F")
         self.ids = np.zeros(0, dtype=np.int64)
         self.mean = np.zeros(0)

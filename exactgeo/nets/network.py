@@ -278,40 +278,27 @@ class Network:
         """f(X) over ℚ in flint matrices (fmpq_mat products, σ entry by entry): the same
         exact values as :meth:`_run_rational`, without a Fraction per multiply-add."""
         import flint
-
-        def mat(A):
-            A = np.asarray(A, dtype=object)
-            A = A.reshape(A.shape[0], -1)
-            return flint.fmpq_mat(A.shape[0], A.shape[1],
-                                  [flint.fmpq(q.numerator, q.denominator)
-                                   for q in map(Fraction, A.flat)])
+        from ..numbers import from_fmpq_mat, sigma, to_fmpq_mat
 
         n = X.shape[0]
         ones = flint.fmpq_mat(n, 1, [1] * n)
-        zero = flint.fmpq(0)
 
         def affine(H, W, b):                    # H Wᵀ + 𝟙bᵀ
-            return (H * mat(np.asarray(W, dtype=object).T)
-                    + ones * mat(np.asarray(b).reshape(1, -1)))
+            return (H * to_fmpq_mat(np.asarray(W, dtype=object).T)
+                    + ones * to_fmpq_mat(np.asarray(b, dtype=object).reshape(1, -1)))
 
-        H = mat(X)
+        H = to_fmpq_mat(X)
         for (W, b), act in zip(layers, self.activations):
             Z = affine(H, W, b)
-            e = Z.entries()
-            if act == "relu":
-                e = [v if v > 0 else zero for v in e]
-            elif act == "abs":
-                e = [abs(v) for v in e]
-            H = flint.fmpq_mat(Z.nrows(), Z.ncols(), e)
+            if act != "identity":
+                Z = flint.fmpq_mat(Z.nrows(), Z.ncols(), [sigma(act, v) for v in Z.entries()])
+            H = Z
         if self.output is None:
-            xi = self._exact_xi()
-            out = H * mat(np.asarray(last, dtype=object).reshape(-1, 1)) if len(last) else \
-                flint.fmpq_mat(n, 1, [0] * n)
-            return np.array([Fraction(int(v.p), int(v.q)) + xi for v in out.entries()],
-                            dtype=object)
-        out = affine(H, *last)
-        return np.array([Fraction(int(v.p), int(v.q)) for v in out.entries()],
-                        dtype=object).reshape(n, out.ncols())
+            if not len(last):
+                return np.full(n, self._exact_xi(), dtype=object)
+            w = to_fmpq_mat(np.asarray(last, dtype=object).reshape(-1, 1))
+            return from_fmpq_mat(H * w)[:, 0] + self._exact_xi()
+        return from_fmpq_mat(affine(H, *last))
 
     def _run_rational(self, X, layers, last, keep):
         H = X

@@ -16,6 +16,7 @@ from .scalars import as_exact_array, to_fraction
 __all__ = ["to_fmpq_mat", "from_fmpq_mat", "exact_det", "exact_rank", "exact_solve",
            "exact_inv", "sum_of_squares"]
 
+
 def sum_of_squares(values):
     """Σ v² exactly: rationals over their common denominator L, Σ (v·L)² / L² summed in
     flint integers (one gcd at the end instead of one per term), anything else as given.
@@ -43,22 +44,18 @@ def to_fmpq_mat(a):
     if arr.ndim != 2:
         raise ValueError(f"expected a 2-D matrix, got shape {arr.shape}")
     m, n = arr.shape
-    M = flint.fmpq_mat(m, n)
-    for i in range(m):
-        for j in range(n):
-            q = arr[i, j]
-            M[i, j] = flint.fmpq(q.numerator, q.denominator)
-    return M
+    return flint.fmpq_mat(m, n, [flint.fmpq(q.numerator, q.denominator) for q in arr.flat])
 
 
 def from_fmpq_mat(M) -> np.ndarray:
-    """``flint.fmpq_mat`` → object array of Fractions."""
-    out = np.empty((M.nrows(), M.ncols()), dtype=object)
-    for i in range(M.nrows()):
-        for j in range(M.ncols()):
-            q = M[i, j]
-            out[i, j] = Fraction(int(q.p), int(q.q))
-    return out
+    """``flint.fmpq_mat`` → object array of Fractions.
+
+    >>> from_fmpq_mat(to_fmpq_mat([[Fraction(1, 2), 3]])).tolist()
+    [[Fraction(1, 2), Fraction(3, 1)]]
+    """
+    out = np.empty(M.nrows() * M.ncols(), dtype=object)
+    out[:] = [Fraction(int(q.p), int(q.q)) for q in M.entries()]
+    return out.reshape(M.nrows(), M.ncols())
 
 
 def exact_det(a) -> Fraction:
